@@ -1,5 +1,6 @@
 using System.Globalization;
 using NhsCommunity.Catalogue;
+using NhsCommunity.Workbooks.Checks;
 
 namespace NhsCommunity.Fixtures;
 
@@ -10,7 +11,7 @@ public static class PublishedLayout
     public const string ContentsSheet = "Contents";
 
     /// <summary>The sheets before the band sheets, in order.</summary>
-    public static IReadOnlyList<string> LeadingSheets { get; } = [CoverSheet, ContentsSheet, "Table 1", "Table 2", "Table 3"];
+    public static IReadOnlyList<string> LeadingSheets => PublicationSheets.Leading;
 
     public static IReadOnlyList<string> HeaderStart { get; } = ["Organisation Type", "Organisation Code", "Organisation Name"];
 
@@ -27,16 +28,7 @@ public static class PublishedLayout
     public static IReadOnlyList<WaitBand> Bands(bool split52) => split52 ? BandCatalogue.SplitSheets : BandCatalogue.UnsplitSheets;
 
     /// <summary>"Table 4", "Table 4a", ... "Table 4h": the sheet holding the band in a month of that layout.</summary>
-    public static string SheetName(WaitBand band, bool split52)
-    {
-        int index = Bands(split52).ToList().IndexOf(band);
-        if (index < 0)
-        {
-            throw new ArgumentException($"{band} has no sheet when split52 is {split52}.", nameof(band));
-        }
-
-        return index == 0 ? "Table 4" : "Table 4" + (char)('a' + index - 1);
-    }
+    public static string SheetName(WaitBand band, bool split52) => PublicationSheets.BandSheet(band, split52);
 
     /// <summary>The title row of a band sheet, e.g. "Number waiting >1-2 weeks (8-14 days) by service, August 2024".</summary>
     public static string Title(WaitBand band, DateTime period) => $"{TitleStem(band)} by service, {MonthYear(period)}";
