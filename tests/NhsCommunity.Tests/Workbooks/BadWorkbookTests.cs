@@ -61,8 +61,28 @@ public sealed class BadWorkbookTests : IDisposable
         string path = Generate(new WorkbookSpec(new DateTime(2024, 8, 1)));
         byte[] bytes = File.ReadAllBytes(path);
 
-        // Overwrite the middle of the file (inside some sheet's deflate stream) with noise; the zip's directory survives.
-        new Random(7).NextBytes(bytes.AsSpan(bytes.Length / 3, 4096));
+        // Noise into the deflate data of every large worksheet part; the zip's directory at the end survives.
+        var random = new Random(7);
+        int damaged = 0;
+        for (int at = 0; at + 30 < bytes.Length; at++)
+        {
+            if (bytes[at] != 0x50 || bytes[at + 1] != 0x4B || bytes[at + 2] != 3 || bytes[at + 3] != 4)
+            {
+                continue;
+            }
+
+            int compressed = BitConverter.ToInt32(bytes, at + 18);
+            int nameLength = BitConverter.ToUInt16(bytes, at + 26);
+            int extraLength = BitConverter.ToUInt16(bytes, at + 28);
+            string name = System.Text.Encoding.ASCII.GetString(bytes, at + 30, nameLength);
+            if (name.StartsWith("xl/worksheets/", StringComparison.Ordinal) && compressed > 8192)
+            {
+                random.NextBytes(bytes.AsSpan(at + 30 + nameLength + extraLength + 256, 2048));
+                damaged++;
+            }
+        }
+
+        Assert.True(damaged >= 8, $"only {damaged} sheets damaged");
         File.WriteAllBytes(path, bytes);
         AssertProblem(path, WorkbookErrorIds.Corrupt, "damaged");
     }

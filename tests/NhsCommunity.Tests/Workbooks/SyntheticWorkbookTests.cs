@@ -66,7 +66,6 @@ public class SyntheticWorkbookTests
 
         WorkbookContent content = new WorkbookImporter().Read(path);
 
-        Assert.Equal("Table 4h", content.SheetNames[0 + content.SheetNames.ToList().IndexOf("Table 4h")]);
         Assert.True(content.SheetNames.ToList().IndexOf("Table 4h") < content.SheetNames.ToList().IndexOf("Table 4"));
         Assert.Equal(RecordFormatting.Describe(written.ExpectedRecords(path)).Order(), RecordFormatting.Describe(content.Records).Order());
     }
@@ -99,8 +98,8 @@ public class SyntheticWorkbookTests
             xml = reader.ReadToEnd();
         }
 
-        Match sheets = Regex.Match(xml, "<sheets>(.*?)</sheets>", RegexOptions.Singleline);
-        string[] each = Regex.Matches(sheets.Groups[1].Value, "<sheet [^>]*/>").Select(m => m.Value).Reverse().ToArray();
+        Match sheets = Regex.Match(xml, @"<(?:\w+:)?sheets>(.*?)</(?:\w+:)?sheets>", RegexOptions.Singleline);
+        string[] each = Regex.Matches(sheets.Groups[1].Value, @"<(?:\w+:)?sheet [^>]*/>").Select(m => m.Value).Reverse().ToArray();
         Assert.True(each.Length > 8);
         xml = xml.Replace(sheets.Groups[1].Value, string.Concat(each), StringComparison.Ordinal);
         entry.Delete();
