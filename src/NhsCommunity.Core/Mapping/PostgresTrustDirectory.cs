@@ -1,3 +1,4 @@
+using NhsCommunity.Database;
 using Npgsql;
 
 namespace NhsCommunity.Mapping;
@@ -13,23 +14,46 @@ public sealed class PostgresTrustDirectory : ITrustDirectory
         """;
 
     private readonly NpgsqlDataSource _dataSource;
+    private readonly string _description;
 
     public PostgresTrustDirectory(NpgsqlDataSource dataSource)
+        : this(dataSource, "the database")
+    {
+    }
+
+    private PostgresTrustDirectory(NpgsqlDataSource dataSource, string description)
     {
         ArgumentNullException.ThrowIfNull(dataSource);
         _dataSource = dataSource;
+        _description = description;
     }
 
+    /// <summary>For cmdlets, which never touch a driver type: the target's data source, and its safe description in errors.</summary>
+    public static PostgresTrustDirectory From(DatabaseTarget target)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        return new PostgresTrustDirectory(target.DataSource, target.Description);
+    }
+
+    /// <exception cref="DatabaseUnavailableException">The database cannot be reached or has no readable trust_metrics.</exception>
     public async Task<IReadOnlyList<KnownTrust>> GetTrustsAsync(CancellationToken cancellationToken)
     {
-        var trusts = new List<KnownTrust>();
-        await using NpgsqlCommand command = _dataSource.CreateCommand(Query);
-        await using NpgsqlDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        try
         {
-            trusts.Add(new KnownTrust(reader.GetString(0).Trim(), reader.GetString(1)));
-        }
+            var trusts = new List<KnownTrust>();
+            await using NpgsqlCommand command = _dataSource.CreateCommand(Query);
+            await using NpgsqlDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                trusts.Add(new KnownTrust(reader.GetString(0).Trim(), reader.GetString(1)));
+            }
 
-        return trusts;
+            return trusts;
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException or System.Security.Authentication.AuthenticationException)
+        {
+            // Npgsql's messages name the server and the SQL problem, never the password.
+            throw new DatabaseUnavailableException($"Could not read the trusts from trust_metrics in {_description}: {e.Message}", e);
+        }
     }
 }
