@@ -3,7 +3,7 @@ using System.Text;
 namespace NhsCommunity.Mapping;
 
 /// <summary>
-/// Compares trust names the way a person would: case, spacing, punctuation, "&amp;" for "and" and the
+/// Compares trust names the way a person would: case, spacing, punctuation (apostrophes dropped), "&amp;" for "and" and the
 /// "NHS FT" abbreviation do not make two names different. Used only to report differences; names are
 /// never rewritten.
 /// </summary>
@@ -19,6 +19,12 @@ public static class TrustNames
             if (char.IsLetterOrDigit(c))
             {
                 word.Append(c);
+                continue;
+            }
+
+            // "GUY'S" is "GUYS": an apostrophe joins, it does not split.
+            if (c is '\'' or '\u2019')
+            {
                 continue;
             }
 
