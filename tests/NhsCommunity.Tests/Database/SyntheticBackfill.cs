@@ -65,6 +65,9 @@ internal sealed class SyntheticBackfill
     /// <summary>The whole table, every column, as text.</summary>
     public string WholeTable() => Scalar("SELECT string_agg(t::text, E'\\n' ORDER BY t.id) FROM trust_metrics t");
 
+    /// <summary>Every row's version and contents: any write, even of the same value, changes xmin.</summary>
+    public string RowVersions() => Scalar("SELECT string_agg(t.xmin::text || ' ' || t::text, E'\n' ORDER BY t.id) FROM trust_metrics t");
+
     /// <summary>Row versions and contents of one month (xmin changes on any write, even of the same value).</summary>
     public string MonthState(DateTime month) => Scalar($"""
         SELECT string_agg(t.xmin::text || ' ' || t::text, E'\n' ORDER BY t.id) FROM trust_metrics t WHERE period = '{month:yyyy-MM-dd}'
