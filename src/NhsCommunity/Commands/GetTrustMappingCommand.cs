@@ -30,7 +30,7 @@ public sealed class GetTrustMappingCommand : DatabaseCommandBase
 
     /// <summary>Workbook paths taken as written; bound from Get-ChildItem output by PSPath.</summary>
     [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet, ValueFromPipelineByPropertyName = true)]
-    [Alias("PSPath", "LP")]
+    [Alias("PSPath", "LP", "FullName")]
     [ValidateNotNullOrEmpty]
     public string[] LiteralPath { get; set; } = [];
 
