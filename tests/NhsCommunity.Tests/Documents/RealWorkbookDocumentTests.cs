@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using NhsCommunity.Catalogue;
 using NhsCommunity.Documents;
@@ -65,7 +66,7 @@ public class RealWorkbookDocumentTests
             Assert.Equal(records.Count, metadata.GetProperty("services_reported").GetInt32());
             Assert.Equal(records.Sum(r => (long)(r.TotalWaiting ?? 0)), metadata.GetProperty("total_waiting_all_services").GetInt64());
             Assert.Equal(records.Count(r => r.Wait52PlusWeeks > 0), metadata.GetProperty("services_with_52plus_breaches").GetInt32());
-            Assert.Equal(content.LastUpdated!.Value.ToString("yyyy-MM-dd"), metadata.GetProperty("last_updated").GetString());
+            Assert.Equal(content.LastUpdated!.Value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), metadata.GetProperty("last_updated").GetString());
             Assert.Equal(Path.GetFileName(content.SourceFile), metadata.GetProperty("source_file").GetString());
             Assert.Equal(content.Period, document.Period);
         }

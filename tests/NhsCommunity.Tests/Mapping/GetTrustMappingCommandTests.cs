@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Management.Automation;
 using System.Xml.Linq;
 using Npgsql;
@@ -85,7 +86,7 @@ public class GetTrustMappingCommandTests
             Assert.Equal(expected, entry.Status);
             Assert.Equal(inDatabase ? name : "", entry.DatabaseName);
             Assert.Equal(periods?.ToArray() ?? [], entry.Periods);
-            Assert.Equal(string.Join(';', (periods ?? []).Select(p => p.ToString("yyyy-MM"))), entry.PeriodList);
+            Assert.Equal(string.Join(';', (periods ?? []).Select(p => p.ToString("yyyy-MM", CultureInfo.InvariantCulture))), entry.PeriodList);
             Assert.Equal(entry.NameDifference.Length > 0, entry.NameDiffers);
         }
 
