@@ -14,7 +14,7 @@ internal static class BandSheetReader
     private const string CodeHeader = "Organisation Code";
     private const string NameHeader = "Organisation Name";
 
-    public static void Read(string file, WaitBand band, SheetGrid sheet, RecordTable table, ICollection<string> unknownHeaders)
+    public static void Read(string file, WaitBand band, SheetGrid sheet, RecordTable table, ICollection<UnknownServiceHeader> unknownHeaders)
     {
         (int headerIndex, int typeColumn, int codeColumn, int nameColumn) = FindHeader(file, sheet);
         SheetRow header = sheet.Rows[headerIndex];
@@ -105,7 +105,7 @@ internal static class BandSheetReader
     }
 
     private static Dictionary<int, int> MapServices(
-        string file, SheetGrid sheet, SheetRow header, int[] organisationColumns, RecordTable table, ICollection<string> unknownHeaders)
+        string file, SheetGrid sheet, SheetRow header, int[] organisationColumns, RecordTable table, ICollection<UnknownServiceHeader> unknownHeaders)
     {
         var serviceByColumn = new Dictionary<int, int>();
         var columnByService = new Dictionary<int, int>();
@@ -120,9 +120,9 @@ internal static class BandSheetReader
             if (!ServiceCatalogue.TryMatch(text, out ServiceDefinition definition))
             {
                 definition = ServiceCatalogue.Derive(text);
-                if (!unknownHeaders.Contains(text))
+                if (!unknownHeaders.Any(u => u.Header == text))
                 {
-                    unknownHeaders.Add(text);
+                    unknownHeaders.Add(new UnknownServiceHeader(text, sheet.Name, CellReference.ToA1(header.Number, cell.Column), definition.Category, definition.Key));
                 }
             }
 

@@ -83,7 +83,7 @@ internal static class WorkbookParser
 
         IReadOnlyList<SheetGrid> grids = source.ReadSheets(indexes, cancellationToken);
         var table = new RecordTable();
-        var unknownHeaders = new List<string>();
+        var unknownHeaders = new List<UnknownServiceHeader>();
         for (int b = 0; b < bands.Length; b++)
         {
             BandSheetReader.Read(file, bands[b], grids[b], table, unknownHeaders);
@@ -98,7 +98,8 @@ internal static class WorkbookParser
             HasSplit52Weeks = split,
             BandSheets = bandSheets.ToDictionary(p => p.Key, p => sheetNames[p.Value]),
             SheetNames = sheetNames,
-            UnknownHeaders = unknownHeaders,
+            UnknownHeaders = unknownHeaders.Select(u => u.Header).ToArray(),
+            UnknownServiceHeaders = unknownHeaders,
             Records = table.ToRecords(period, split, lastUpdated, file),
         };
     }

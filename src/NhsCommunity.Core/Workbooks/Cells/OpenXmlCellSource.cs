@@ -128,10 +128,19 @@ internal sealed class OpenXmlCellSource : ICellSource
 
     private SheetGrid ReadGrid(ZipArchive archive, int sheetIndex, CancellationToken cancellationToken)
     {
+        ZipArchiveEntry entry = FindEntry(archive, _sheetEntries[sheetIndex])
+            ?? throw new InvalidDataException($"The workbook refers to part '{_sheetEntries[sheetIndex]}', which is not in the file.");
+        using Stream part = entry.Open();
+        return new SheetGrid(SheetNames[sheetIndex], SheetDataScanner.ReadRows(part, entry.Length, _sharedStrings, cancellationToken));
+    }
+
+    /// <summary>Every cell through XmlReader: the slower, general reading, kept to check the scanner against.</summary>
+    internal SheetGrid ReadGridWithXmlReader(int sheetIndex, CancellationToken cancellationToken)
+    {
         var rows = new List<SheetRow>(256);
         var cells = new List<SheetCell>(64);
         int currentRow = 0;
-        using (XmlReader reader = OpenPart(archive, _sheetEntries[sheetIndex]))
+        using (XmlReader reader = OpenPart(_archive, _sheetEntries[sheetIndex]))
         {
             ReadCells(reader, _sharedStrings, (row, cell) =>
             {
