@@ -137,3 +137,32 @@ public class RealWorkbookDocumentTests
         Assert.Equal(batch.Documents.Select(d => d.Json), CommunityDocumentBuilder.Build(records).Documents.Select(d => d.Json));
     }
 }
+
+/// <summary>Import-CommunityWorkbook | ConvertTo-CommunityJsonb in the engine, on the real workbooks.</summary>
+public class RealWorkbookPipelineTests
+{
+    [SkippableFact]
+    public void Import_piped_to_ConvertTo_gives_the_cores_documents_byte_for_byte()
+    {
+        Skip.IfNot(RepositoryPaths.HasRealWorkbooks, RepositoryPaths.NoSharedReason);
+        var records = Directory.EnumerateFiles(RepositoryPaths.RealWorkbookDirectory, "*.xlsx")
+            .SelectMany(f => new WorkbookImporter().Read(f).Records).ToList();
+        var expected = CommunityDocumentBuilder.Build(records).Documents;
+
+        using var session = new PowerShellSession();
+        ScriptResult result = session.Run(
+            "Import-CommunityWorkbook -Path \"$folder/*.xlsx\" -OrganisationType All | ConvertTo-CommunityJsonb -Verbose",
+            new Dictionary<string, object?> { ["folder"] = RepositoryPaths.RealWorkbookDirectory });
+
+        Assert.Equal([], result.Errors.Select(e => e.FullyQualifiedErrorId + ": " + e));
+        var documents = result.Output.Select(o => Assert.IsType<CommunityDocument>(o.BaseObject)).ToList();
+        Assert.Equal(expected.Select(d => $"{d.Period:yyyy-MM} {d.TrustCode}"), documents.Select(d => $"{d.Period:yyyy-MM} {d.TrustCode}"));
+        Assert.Equal(expected.Select(d => d.Json), documents.Select(d => d.Json));
+        Assert.Equal(expected.Select(d => d.TotalWaitingAllServices), documents.Select(d => d.TotalWaitingAllServices));
+        Assert.Contains(documents, d => d.TrustCode == "TAD");
+        Assert.DoesNotContain(documents, d => !TrustCodes.IsNhsTrust(d.TrustCode));
+        Assert.Equal(4, documents.Select(d => d.Period).Distinct().Count());
+        Assert.Single(result.Verbose, v => v.Contains("not at provider level", StringComparison.Ordinal));
+        Assert.Single(result.Verbose, v => v.Contains("not NHS trusts", StringComparison.Ordinal));
+    }
+}
