@@ -1,4 +1,3 @@
-using System.Collections.ObjectModel;
 using System.Management.Automation;
 using NhsCommunity.Database;
 using NhsCommunity.Mapping;
@@ -22,7 +21,7 @@ public sealed class GetTrustMappingCommand : DatabaseCommandBase
     private readonly TrustMapper _mapper = new();
     private readonly WorkbookImporter _importer = new();
 
-    /// <summary>Workbook paths; wildcards allowed.</summary>
+    /// <summary>Workbook paths or folders of workbooks; wildcards allowed.</summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet)]
     [ValidateNotNullOrEmpty]
     [SupportsWildcards]
@@ -30,7 +29,7 @@ public sealed class GetTrustMappingCommand : DatabaseCommandBase
 
     /// <summary>Workbook paths taken as written; bound from Get-ChildItem output by PSPath.</summary>
     [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet, ValueFromPipelineByPropertyName = true)]
-    [Alias("PSPath", "LP")]
+    [Alias("PSPath", "LP", "FullName")]
     [ValidateNotNullOrEmpty]
     public string[] LiteralPath { get; set; } = [];
 
@@ -60,13 +59,19 @@ public sealed class GetTrustMappingCommand : DatabaseCommandBase
             return;
         }
 
-        foreach (string file in ResolveFiles())
+        var files = ParameterSetName == LiteralPathSet
+            ? WorkbookPaths.Resolve(this, ErrorIdPrefix, LiteralPath, literal: true)
+            : WorkbookPaths.Resolve(this, ErrorIdPrefix, Path, literal: false);
+        foreach (string file in files)
         {
-            CancellationToken.ThrowIfCancellationRequested();
             WriteVerbose($"Reading '{file}'.");
             try
             {
                 _mapper.AddRange(_importer.Read(file, CancellationToken).Records);
+            }
+            catch (OperationCanceledException) when (CancellationToken.IsCancellationRequested)
+            {
+                throw new PipelineStoppedException();
             }
             catch (WorkbookFormatException e)
             {
@@ -97,58 +102,6 @@ public sealed class GetTrustMappingCommand : DatabaseCommandBase
         foreach (TrustMappingEntry entry in entries)
         {
             WriteObject(entry);
-        }
-    }
-
-    private IEnumerable<string> ResolveFiles()
-    {
-        if (ParameterSetName == LiteralPathSet)
-        {
-            foreach (string literal in LiteralPath)
-            {
-                string file = SessionState.Path.GetUnresolvedProviderPathFromPSPath(literal);
-                if (File.Exists(file))
-                {
-                    yield return file;
-                }
-                else
-                {
-                    WriteError(new ErrorRecord(
-                        new FileNotFoundException($"'{literal}' does not exist. Check the path.", file),
-                        ErrorIdPrefix + "PathNotFound",
-                        ErrorCategory.ObjectNotFound,
-                        literal));
-                }
-            }
-
-            yield break;
-        }
-
-        foreach (string pattern in Path)
-        {
-            Collection<string>? files = null;
-            try
-            {
-                files = SessionState.Path.GetResolvedProviderPathFromPSPath(pattern, out ProviderInfo provider);
-                if (provider.Name != "FileSystem")
-                {
-                    WriteError(new ErrorRecord(
-                        new ArgumentException($"'{pattern}' is not a file system path."),
-                        ErrorIdPrefix + "PathNotFileSystem",
-                        ErrorCategory.InvalidArgument,
-                        pattern));
-                    continue;
-                }
-            }
-            catch (ItemNotFoundException e)
-            {
-                WriteError(new ErrorRecord(e, ErrorIdPrefix + "PathNotFound", ErrorCategory.ObjectNotFound, pattern));
-            }
-
-            foreach (string file in files ?? [])
-            {
-                yield return file;
-            }
         }
     }
 }
