@@ -36,7 +36,8 @@
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Package', 'Clean')]
+    # One or more of Build, Test, Package, Clean; "Build,Test" also works from a command line.
+    [ArgumentCompleter({ param($c, $p, $word) 'Build', 'Test', 'Package', 'Clean' | Where-Object { $_ -like "$word*" } })]
     [string[]] $Task = @('Build'),
 
     [ValidateSet('Release', 'Debug')]
@@ -54,6 +55,14 @@ param(
 
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version 3.0
+
+# pwsh -File and the shell pass "Build,Package" as one word: split it here rather than reject it.
+$Task = @($Task | ForEach-Object { $_ -split ',' } | ForEach-Object { $_.Trim() } | Where-Object { $_ })
+foreach ($name in $Task) {
+    if ($name -notin 'Build', 'Test', 'Package', 'Clean') {
+        throw "Unknown task '$name'. Tasks: Build, Test, Package, Clean."
+    }
+}
 
 $root = $PSScriptRoot
 if (-not $OutputDirectory) {
