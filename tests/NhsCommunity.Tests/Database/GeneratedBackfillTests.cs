@@ -62,7 +62,7 @@ public class GeneratedBackfillTests
                         int? cell = workbook.Value(band, organisation, s);
                         bool stored = present && figures.TryGetProperty(BandCatalogue.JsonKey(band), out JsonElement value);
                         Assert.True(cell.HasValue == stored || !workbook.Split52 && band is WaitBand.Wait52To104Weeks or WaitBand.Wait104PlusWeeks,
-                            $"{trust} {period:yyyy-MM} {section}.{service.Key}.{BandCatalogue.JsonKey(band)}: workbook {cell?.ToString() ?? "blank"}, database {(stored ? "has it" : "has not")}");
+                            $"{trust} {period:yyyy-MM} {section}.{service.Key}.{BandCatalogue.JsonKey(band)}: workbook {cell?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "blank"}, database {(stored ? "has it" : "has not")}");
                         if (cell.HasValue && stored)
                         {
                             Assert.Equal(cell.Value, figures.GetProperty(BandCatalogue.JsonKey(band)).GetInt64());
