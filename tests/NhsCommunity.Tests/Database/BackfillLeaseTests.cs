@@ -220,6 +220,46 @@ public class BackfillLeaseTests
         Assert.Equal("0", db.Scalar("SELECT count(*) FROM community_backfill_lease"));
     }
 
+    [SkippableFact]
+    public async Task A_run_stopped_mid_month_writes_nothing_of_it_and_gives_the_lease_back()
+    {
+        Skip.IfNot(TestPostgres.IsAvailable, TestPostgres.NotInstalledReason);
+        var db = new SyntheticBackfill("lease_cancelled", trusts: 10);
+        DateTime aug = SyntheticBackfill.Months[0];
+        string august = db.MonthState(aug);
+        var options = new TrustMetricsWriteOptions();
+        using DatabaseTarget target = DatabaseTarget.Resolve(db.ConnectionString);
+        using var stop = new CancellationTokenSource();
+
+        using (NpgsqlConnection holder = db.Open())
+        using (NpgsqlTransaction hold = holder.BeginTransaction())
+        {
+            using (var lockRow = new NpgsqlCommand("SELECT 1 FROM trust_metrics WHERE trust_code = 'R03' AND period = '2024-08-01' FOR UPDATE", holder, hold))
+            {
+                lockRow.ExecuteNonQuery();
+            }
+
+            Task run = Task.Run(async () =>
+            {
+                await using var writer = new TrustMetricsWriter(target, options);
+                await writer.PrepareAsync(CancellationToken.None);
+                await writer.WriteMonthAsync(aug, db.Documents(aug), stop.Token);
+            });
+            Assert.True(WaitUntil(db, WaitingBackends(1)), "the run never reached the held row");
+            Assert.Equal(options.RunId.ToString(), db.Scalar("SELECT run_id FROM community_backfill_lease"));
+
+            // What Ctrl+C does to the cmdlets: cancel the month in flight; disposing the writer then releases the lease.
+            await stop.CancelAsync();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
+            hold.Rollback();
+        }
+
+        Assert.Equal(august, db.MonthState(aug));
+        Assert.Equal("0", db.Scalar("SELECT count(*) FROM community_backfill_lease"));
+        List<MonthWriteOutcome> next = await Run(db, new TrustMetricsWriteOptions { LockTimeout = TimeSpan.Zero }, (aug, db.Documents(aug)));
+        Assert.Equal(db.Trusts.Count, next[0].Count(TrustMetricsWriteStatus.Updated));
+    }
+
     /// <summary>
     /// Each run's backups (one per row it changed, numbered and timed as its months' transactions wrote
     /// them) form a block: all of the first run's precede all of the second's.

@@ -91,7 +91,8 @@ public class ConnectionTests
         BackfillLeaseTests.AssertRunsInSequence(db, firstRanFirst ? options.RunId : secondRun.RunId, firstRanFirst ? secondRun.RunId : options.RunId);
 
         // Nothing the run set outlives its transactions on the pooled server connections, and the lease is given back.
-        Assert.Equal("0", db.Scalar("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'"));
+        // (pg_locks is server-wide: count only this database's, as other tests run at the same time.)
+        Assert.Equal("0", db.Scalar("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"));
         Assert.Equal("0", db.Scalar("SELECT count(*) FROM community_backfill_lease"));
 
         await new TrustMetricsRestorer(target).RestoreAsync(options.RunId, CancellationToken.None);
