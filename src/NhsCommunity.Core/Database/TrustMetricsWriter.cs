@@ -25,6 +25,9 @@ public sealed class TrustMetricsWriter : IAsyncDisposable
     private NpgsqlConnection? _connection;
     private int _roundTrips;
 
+    // Who had the lease when a month found it lost, for the messages of the months refused after it.
+    private LeaseHolder? _lostTo;
+
     public TrustMetricsWriter(DatabaseTarget database, TrustMetricsWriteOptions options)
     {
         _database = database;
@@ -99,7 +102,7 @@ public sealed class TrustMetricsWriter : IAsyncDisposable
 
     /// <summary>
     /// Writes one month. Transient failures are retried with exponential back-off; a month that still
-    /// fails (or finds another backfill holding the lock) comes back with <see cref="MonthWriteOutcome.Failure"/>
+    /// fails (or finds that the run's lease was taken over or removed) comes back with <see cref="MonthWriteOutcome.Failure"/>
     /// set and every document Failed, and nothing of it written.
     /// </summary>
     public async Task<MonthWriteOutcome> WriteMonthAsync(DateTime period, IReadOnlyList<CommunityDocument> documents, CancellationToken cancellationToken)
@@ -125,7 +128,7 @@ public sealed class TrustMetricsWriter : IAsyncDisposable
             if (_lease.Lost)
             {
                 // An earlier month found the lease gone: writing on could interleave with the run that has it.
-                failure = _lease.LostTo(null, $"{month:yyyy-MM}");
+                failure = _lease.LostTo(_lostTo, $"{month:yyyy-MM}");
                 break;
             }
 
@@ -138,8 +141,8 @@ public sealed class TrustMetricsWriter : IAsyncDisposable
             catch (PostgresException e) when (BackfillLease.IsLeaseLost(e))
             {
                 _lease.MarkLost();
-                LeaseHolder? holder = await _lease.CurrentHolderAsync(await ConnectionAsync(cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
-                failure = _lease.LostTo(holder, $"{month:yyyy-MM}", e);
+                _lostTo = await _lease.CurrentHolderAsync(await ConnectionAsync(cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+                failure = _lease.LostTo(_lostTo, $"{month:yyyy-MM}", e);
                 break;
             }
             catch (Exception e) when (IsTransient(e) && !cancellationToken.IsCancellationRequested)

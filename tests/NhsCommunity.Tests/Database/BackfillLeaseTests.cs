@@ -183,6 +183,7 @@ public class BackfillLeaseTests
             // The next month is refused without going to the database at all.
             MonthWriteOutcome next = await writer.WriteMonthAsync(oct, db.Documents(oct), CancellationToken.None);
             Assert.True(next.Failure is BackfillLockedException, next.Failure?.ToString());
+            Assert.Contains(takenOver ? $"(another backfill, run {thief}, started " : "(the lease row was removed)", next.Failure!.Message, StringComparison.Ordinal);
             Assert.Equal(0, next.RoundTrips);
             Assert.Equal(october, db.MonthState(oct));
             Assert.Equal("0", db.Scalar("SELECT count(*) FROM community_data_backups WHERE period <> '2024-08-01'"));
