@@ -12,6 +12,9 @@ public static class DatabaseConnection
 {
     public const string EnvironmentVariable = "NHSCOMMUNITY_CONNECTION";
 
+    /// <summary>The port of Supabase's transaction-mode pooler (Supavisor), which keeps no session state.</summary>
+    public const int TransactionPoolerPort = 6543;
+
     /// <summary>Builds the settings, applying the module's defaults (TLS for remote hosts, application name).</summary>
     public static NpgsqlConnectionStringBuilder Resolve(string? connectionString, NetworkCredential? credential = null)
     {
@@ -53,6 +56,14 @@ public static class DatabaseConnection
         if (!sslChosen && !IsLocal(host))
         {
             builder.SslMode = SslMode.Require;
+        }
+
+        // Supabase's transaction pooler (and PgBouncer set up like it) hands each transaction to any server
+        // connection: nothing may rely on session state, so skip the DISCARD ALL sent when a pooled
+        // connection is reused. Npgsql prepares nothing unless asked (Max Auto Prepare=0), which we keep.
+        if (builder.Port == TransactionPoolerPort && text?.Contains("reset", StringComparison.OrdinalIgnoreCase) != true)
+        {
+            builder.NoResetOnClose = true;
         }
 
         if (string.IsNullOrEmpty(builder.ApplicationName))
