@@ -1,4 +1,3 @@
-using System.Net;
 using NhsCommunity.Catalogue;
 using NhsCommunity.Database;
 using Npgsql;
@@ -9,32 +8,20 @@ namespace NhsCommunity.Coverage;
 /// <summary>Runs the coverage query and every check against a trust_metrics table; all the work is done in SQL.</summary>
 public static class CoverageAnalyzer
 {
-    /// <summary>Reads coverage and findings in one transaction-consistent snapshot.</summary>
+    /// <summary>Reads coverage and findings in one snapshot of the database.</summary>
     /// <param name="source">Workbook cells for SourceMismatch; null or empty to skip that check.</param>
     /// <param name="sourceFiles">The workbooks the cells came from, for the report.</param>
     public static CoverageReport Run(
-        string? connectionString,
-        NetworkCredential? credential,
+        DatabaseTarget database,
         CoverageScope scope,
         IReadOnlyCollection<SourceCell>? source = null,
         IReadOnlyList<string>? sourceFiles = null,
         IProgress<string>? progress = null,
         CancellationToken cancellationToken = default)
     {
-        NpgsqlConnectionStringBuilder settings = DatabaseConnection.Resolve(connectionString, credential);
-        using var connection = new NpgsqlConnection(settings.ConnectionString);
-        connection.Open();
-        return Run(connection, scope, source, sourceFiles, progress, cancellationToken) is var report
-            ? new CoverageReport
-            {
-                Scope = report.Scope,
-                Database = DatabaseConnection.Describe(settings),
-                Coverage = report.Coverage,
-                Findings = report.Findings,
-                Checks = report.Checks,
-                SourceFiles = report.SourceFiles,
-            }
-            : throw new InvalidOperationException();
+        using NpgsqlConnection connection = database.OpenConnectionAsync(cancellationToken).GetAwaiter().GetResult();
+        CoverageReport report = Run(connection, scope, source, sourceFiles, progress, cancellationToken);
+        return report.WithDatabase(database.Description);
     }
 
     /// <summary>The same on an open connection (tests and benchmarks share one).</summary>

@@ -9,8 +9,11 @@ namespace NhsCommunity.Coverage;
 /// </summary>
 public static class CoverageChecks
 {
-    /// <summary>Codes of NHS foundation trusts that were care trusts and keep their T codes.</summary>
-    public static readonly IReadOnlyList<string> FormerCareTrustCodes = ["TAD", "TAH", "TAJ"];
+    /// <summary>
+    /// <see cref="Mapping.TrustCodes.IsNhsTrust"/> as a PostgreSQL regular expression (on trimmed, upper-cased
+    /// codes): R and two letters or digits, or T and two letters (former care trusts: TAD, TAH, TAJ).
+    /// </summary>
+    public const string NhsTrustCodePattern = "^(R[A-Z0-9]{2}|T[A-Z]{2})$";
 
     public static readonly CoverageCheck InvalidDocument = new(
         "InvalidDocument",
@@ -212,12 +215,12 @@ public static class CoverageChecks
     public static readonly CoverageCheck NotTrustCode = new(
         "NotTrustCode",
         FindingSeverity.Error,
-        "A trust_code that is not an NHS trust code: three characters starting with R, or a former care trust's T code (TAD, TAH, TAJ).",
+        "A trust_code that is not an NHS trust code: R and two letters or digits, or T and two letters (former care trusts such as TAD, TAH, TAJ).",
         $$"""
         SELECT 'NotTrustCode' AS check_name, 'Error' AS severity, s.trust_code, NULL::date AS period, NULL::text AS service,
                quote_literal(s.trust_code) || ' (' || min(s.trust_name) || ') is not an NHS trust code; ' || count(*) || ' row(s).' AS detail
         FROM scope s
-        WHERE NOT (s.trust_code ~ '^R[A-Z0-9]{2}$' OR s.trust_code = ANY({{CoverageSql.ArrayLiteral(FormerCareTrustCodes)}}))
+        WHERE s.trust_code !~ '{{NhsTrustCodePattern}}'
         GROUP BY s.trust_code
         """);
 

@@ -51,6 +51,17 @@ public sealed class CoverageReport
     /// <summary>True when no finding has Error severity.</summary>
     public bool Passed => Errors == 0;
 
+    internal CoverageReport WithDatabase(string description) => new()
+    {
+        Scope = Scope,
+        Database = description,
+        GeneratedAt = GeneratedAt,
+        Coverage = Coverage,
+        Findings = Findings,
+        Checks = Checks,
+        SourceFiles = SourceFiles,
+    };
+
     /// <summary>One row per trust, one column per month.</summary>
     public CoverageMatrix ToMatrix() => CoverageMatrix.From(Coverage);
 
