@@ -169,8 +169,8 @@ public static class CoverageChecks
         SELECT 'EmptyDocument' AS check_name, 'Warning' AS severity, d.trust_code, d.period, NULL::text AS service,
                CASE d.doc_state WHEN 'empty' THEN 'The document is {}.'
                                 WHEN 'object' THEN 'The document has no services.'
-                                WHEN 'null' THEN CASE WHEN d.doc IS NULL THEN 'No document' ELSE 'The document is JSON null' END
-                                     || ', although the trust has data in ' || r.months || ' other month(s).' END AS detail
+                                WHEN 'null' THEN CASE WHEN d.doc IS NOT NULL THEN 'The document is JSON null.'
+                                     ELSE 'No document, although the trust has data in ' || r.months || ' other month(s).' END END AS detail
         FROM docs d
         LEFT JOIN totals t ON t.id = d.id
         LEFT JOIN (SELECT dd.trust_code, count(DISTINCT dd.period) AS months, min(dd.period) AS first_period, max(dd.period) AS last_period
