@@ -1,21 +1,29 @@
 using System.Globalization;
+using System.Text;
+using System.Xml;
 using DocumentFormat.OpenXml;
 using DocumentFormat.OpenXml.Packaging;
-using DocumentFormat.OpenXml.Spreadsheet;
 
 namespace NhsCommunity.Fixtures;
 
 /// <summary>
 /// Writes a generated workbook as .xlsx in the publication's layout: shared strings for text, numeric cells
 /// for counts, blanks as styled empty cells (or absent ones), rows padded to the real sheets' width.
-/// Sheets are streamed with OpenXmlWriter, so a 10-year history of files is quick to write.
+/// The Open XML SDK lays out the package (parts, relationships, content types); the parts' XML is streamed
+/// with an XmlWriter in the default SpreadsheetML namespace, exactly as Excel writes it (the SDK's own writer
+/// prefixes every element with "x:"), so a 10-year history of files is quick to write.
 /// </summary>
 public static class CommunityWorkbookWriter
 {
+    private const string Main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
+    private const string Relationships = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+
     // Style indexes into the minimal stylesheet below: 0 plain, 1 bold (titles, headers), 2 number with thousands separator.
-    private const uint PlainStyle = 0;
-    private const uint BoldStyle = 1;
-    private const uint NumberStyle = 2;
+    private const string PlainStyle = "0";
+    private const string BoldStyle = "1";
+    private const string NumberStyle = "2";
+
+    private static readonly XmlWriterSettings XmlSettings = new() { Encoding = new UTF8Encoding(false), CloseOutput = true };
 
     /// <summary>Generates the workbook a spec describes and writes it; returns what was written, for comparison.</summary>
     public static SyntheticWorkbook Write(string path, WorkbookSpec spec)
@@ -32,7 +40,10 @@ public static class CommunityWorkbookWriter
         WriteSheets(path, workbook.Sheets, workbook.Spec.PaddedColumns);
     }
 
-    /// <summary>Writes any sheets (of cells: string, int, double or null) as an .xlsx; also used for other publications' files.</summary>
+    /// <summary>
+    /// Writes any sheets (of cells: string, int, double or null) as an .xlsx; also used for other publications'
+    /// files. Sheets named "Table ..." are padded to <paramref name="paddedColumns"/> styled columns.
+    /// </summary>
     public static void WriteSheets(string path, IReadOnlyList<SheetModel> sheets, int paddedColumns = 0)
     {
         ArgumentNullException.ThrowIfNull(sheets);
@@ -45,44 +56,60 @@ public static class CommunityWorkbookWriter
         using SpreadsheetDocument document = SpreadsheetDocument.Create(path, SpreadsheetDocumentType.Workbook);
         WorkbookPart workbookPart = document.AddWorkbookPart();
         var sharedStrings = new SharedStrings();
-        var sheetEntries = new List<Sheet>();
-        uint sheetId = 1;
+        var sheetIds = new List<(string Name, string RelationshipId)>();
         foreach (SheetModel sheet in sheets)
         {
             WorksheetPart part = workbookPart.AddNewPart<WorksheetPart>();
+
             // The real Cover page and Contents are narrow; the tables are padded to a styled width.
             WriteSheet(part, sheet, sharedStrings, sheet.Name.StartsWith("Table ", StringComparison.Ordinal) ? paddedColumns : 0);
-            sheetEntries.Add(new Sheet { Name = sheet.Name, SheetId = sheetId++, Id = workbookPart.GetIdOfPart(part) });
+            sheetIds.Add((sheet.Name, workbookPart.GetIdOfPart(part)));
         }
 
         WriteSharedStrings(workbookPart.AddNewPart<SharedStringTablePart>(), sharedStrings);
-        workbookPart.AddNewPart<WorkbookStylesPart>().Stylesheet = Styles();
-        workbookPart.Workbook = new Workbook(new Sheets(sheetEntries));
-        workbookPart.Workbook.Save();
+        WriteStyles(workbookPart.AddNewPart<WorkbookStylesPart>());
+        WriteWorkbook(workbookPart, sheetIds);
+    }
+
+    private static XmlWriter Open(OpenXmlPart part) => XmlWriter.Create(part.GetStream(FileMode.Create, FileAccess.Write), XmlSettings);
+
+    private static void WriteWorkbook(WorkbookPart part, List<(string Name, string RelationshipId)> sheets)
+    {
+        using XmlWriter xml = Open(part);
+        xml.WriteStartDocument(standalone: true);
+        xml.WriteStartElement("workbook", Main);
+        xml.WriteAttributeString("xmlns", "r", null, Relationships);
+        xml.WriteStartElement("sheets", Main);
+        for (int i = 0; i < sheets.Count; i++)
+        {
+            xml.WriteStartElement("sheet", Main);
+            xml.WriteAttributeString("name", sheets[i].Name);
+            xml.WriteAttributeString("sheetId", (i + 1).ToString(CultureInfo.InvariantCulture));
+            xml.WriteAttributeString("id", Relationships, sheets[i].RelationshipId);
+            xml.WriteEndElement();
+        }
+
+        xml.WriteEndElement();
+        xml.WriteEndElement();
     }
 
     private static void WriteSheet(WorksheetPart part, SheetModel sheet, SharedStrings sharedStrings, int paddedColumns)
     {
         int widest = Math.Max(paddedColumns, sheet.Rows.Count == 0 ? 1 : sheet.Rows.Max(r => r.Count));
-        using OpenXmlWriter writer = OpenXmlWriter.Create(part);
-        writer.WriteStartElement(new Worksheet());
-        writer.WriteElement(new SheetDimension { Reference = $"A1:{CellReference.Of(Math.Max(1, sheet.Rows.Count), Math.Max(1, widest))}" });
-        writer.WriteStartElement(new SheetData());
-
-        // One element and attribute array reused for every cell: the writer only reads them.
-        var row = new Row();
-        var cell = new Cell();
-        var value = new CellValue();
-        var rowAttributes = new OpenXmlAttribute[1];
-        var textAttributes = new OpenXmlAttribute[3];
-        var numberAttributes = new OpenXmlAttribute[2];
-        var blankAttributes = new OpenXmlAttribute[2];
+        using XmlWriter xml = Open(part);
+        xml.WriteStartDocument(standalone: true);
+        xml.WriteStartElement("worksheet", Main);
+        xml.WriteAttributeString("xmlns", "r", null, Relationships);
+        xml.WriteStartElement("dimension", Main);
+        xml.WriteAttributeString("ref", $"A1:{CellReference.Of(Math.Max(1, sheet.Rows.Count), Math.Max(1, widest))}");
+        xml.WriteEndElement();
+        xml.WriteStartElement("sheetData", Main);
         for (int r = 0; r < sheet.Rows.Count; r++)
         {
             IReadOnlyList<object?> cells = sheet.Rows[r];
             string rowNumber = (r + 1).ToString(CultureInfo.InvariantCulture);
-            rowAttributes[0] = new OpenXmlAttribute("r", "", rowNumber);
-            writer.WriteStartElement(row, rowAttributes);
+            xml.WriteStartElement("row", Main);
+            xml.WriteAttributeString("r", rowNumber);
 
             // The title row is a single cell, as published; other rows are padded to the sheet's styled width.
             int last = r == 0 ? cells.Count : Math.Max(cells.Count, paddedColumns);
@@ -90,77 +117,79 @@ public static class CommunityWorkbookWriter
             for (int c = 0; c < last; c++)
             {
                 object? content = c < cells.Count ? cells[c] : null;
-                string reference = CellReference.Column(c + 1) + rowNumber;
+                if (content is null && paddedColumns == 0)
+                {
+                    continue;
+                }
+
+                xml.WriteStartElement("c", Main);
+                xml.WriteAttributeString("r", CellReference.Column(c + 1) + rowNumber);
                 switch (content)
                 {
-                    case null when paddedColumns == 0:
-                        break;
                     case null:
-                        blankAttributes[0] = new OpenXmlAttribute("r", "", reference);
-                        blankAttributes[1] = new OpenXmlAttribute("s", "", PlainStyle.ToString(CultureInfo.InvariantCulture));
-                        writer.WriteStartElement(cell, blankAttributes);
-                        writer.WriteEndElement();
+                        xml.WriteAttributeString("s", PlainStyle);
                         break;
                     case string text:
-                        textAttributes[0] = new OpenXmlAttribute("r", "", reference);
-                        textAttributes[1] = new OpenXmlAttribute("s", "", (header ? BoldStyle : PlainStyle).ToString(CultureInfo.InvariantCulture));
-                        textAttributes[2] = new OpenXmlAttribute("t", "", "s");
-                        writer.WriteStartElement(cell, textAttributes);
-                        writer.WriteStartElement(value);
-                        writer.WriteString(sharedStrings.IndexOf(text).ToString(CultureInfo.InvariantCulture));
-                        writer.WriteEndElement();
-                        writer.WriteEndElement();
+                        xml.WriteAttributeString("s", header ? BoldStyle : PlainStyle);
+                        xml.WriteAttributeString("t", "s");
+                        xml.WriteElementString("v", Main, sharedStrings.IndexOf(text).ToString(CultureInfo.InvariantCulture));
                         break;
                     default:
-                        numberAttributes[0] = new OpenXmlAttribute("r", "", reference);
-                        numberAttributes[1] = new OpenXmlAttribute("s", "", NumberStyle.ToString(CultureInfo.InvariantCulture));
-                        writer.WriteStartElement(cell, numberAttributes);
-                        writer.WriteStartElement(value);
-                        writer.WriteString(Convert.ToString(content, CultureInfo.InvariantCulture) ?? "");
-                        writer.WriteEndElement();
-                        writer.WriteEndElement();
+                        xml.WriteAttributeString("s", NumberStyle);
+                        xml.WriteElementString("v", Main, Convert.ToString(content, CultureInfo.InvariantCulture));
                         break;
                 }
+
+                xml.WriteEndElement();
             }
 
-            writer.WriteEndElement();
+            xml.WriteEndElement();
         }
 
-        writer.WriteEndElement();
-        writer.WriteEndElement();
+        xml.WriteEndElement();
+        xml.WriteEndElement();
     }
 
     private static void WriteSharedStrings(SharedStringTablePart part, SharedStrings sharedStrings)
     {
-        using OpenXmlWriter writer = OpenXmlWriter.Create(part);
+        using XmlWriter xml = Open(part);
         string count = sharedStrings.Count.ToString(CultureInfo.InvariantCulture);
-        writer.WriteStartElement(new SharedStringTable(), [new OpenXmlAttribute("count", "", count), new OpenXmlAttribute("uniqueCount", "", count)]);
-        var item = new SharedStringItem();
+        xml.WriteStartDocument(standalone: true);
+        xml.WriteStartElement("sst", Main);
+        xml.WriteAttributeString("count", count);
+        xml.WriteAttributeString("uniqueCount", count);
         foreach (string text in sharedStrings.InOrder)
         {
-            writer.WriteStartElement(item);
-            writer.WriteElement(new Text(text) { Space = text.Length > 0 && (char.IsWhiteSpace(text[0]) || char.IsWhiteSpace(text[^1])) ? SpaceProcessingModeValues.Preserve : null });
-            writer.WriteEndElement();
+            xml.WriteStartElement("si", Main);
+            xml.WriteStartElement("t", Main);
+            if (text.Length > 0 && (char.IsWhiteSpace(text[0]) || char.IsWhiteSpace(text[^1])))
+            {
+                xml.WriteAttributeString("xml", "space", null, "preserve");
+            }
+
+            xml.WriteString(text);
+            xml.WriteEndElement();
+            xml.WriteEndElement();
         }
 
-        writer.WriteEndElement();
+        xml.WriteEndElement();
     }
 
-    private static Stylesheet Styles() => new(
-        new Fonts(
-            new Font(new FontSize { Val = 11 }, new FontName { Val = "Arial" }),
-            new Font(new Bold(), new FontSize { Val = 11 }, new FontName { Val = "Arial" }))
-        { Count = 2 },
-        new Fills(
-            new Fill(new PatternFill { PatternType = PatternValues.None }),
-            new Fill(new PatternFill { PatternType = PatternValues.Gray125 }))
-        { Count = 2 },
-        new Borders(new Border(new LeftBorder(), new RightBorder(), new TopBorder(), new BottomBorder(), new DiagonalBorder())) { Count = 1 },
-        new CellFormats(
-            new CellFormat { FontId = 0, FillId = 0, BorderId = 0, NumberFormatId = 0 },
-            new CellFormat { FontId = 1, FillId = 0, BorderId = 0, NumberFormatId = 0, ApplyFont = true },
-            new CellFormat { FontId = 0, FillId = 0, BorderId = 0, NumberFormatId = 3, ApplyNumberFormat = true })
-        { Count = 3 });
+    private static void WriteStyles(WorkbookStylesPart part)
+    {
+        using XmlWriter xml = Open(part);
+        xml.WriteStartDocument(standalone: true);
+        xml.WriteStartElement("styleSheet", Main);
+        xml.WriteRaw(
+            "<fonts count=\"2\"><font><sz val=\"11\"/><name val=\"Arial\"/></font><font><b/><sz val=\"11\"/><name val=\"Arial\"/></font></fonts>" +
+            "<fills count=\"2\"><fill><patternFill patternType=\"none\"/></fill><fill><patternFill patternType=\"gray125\"/></fill></fills>" +
+            "<borders count=\"1\"><border><left/><right/><top/><bottom/><diagonal/></border></borders>" +
+            "<cellStyleXfs count=\"1\"><xf numFmtId=\"0\" fontId=\"0\" fillId=\"0\" borderId=\"0\"/></cellStyleXfs>" +
+            "<cellXfs count=\"3\"><xf numFmtId=\"0\" fontId=\"0\" fillId=\"0\" borderId=\"0\" xfId=\"0\"/>" +
+            "<xf numFmtId=\"0\" fontId=\"1\" fillId=\"0\" borderId=\"0\" xfId=\"0\" applyFont=\"1\"/>" +
+            "<xf numFmtId=\"3\" fontId=\"0\" fillId=\"0\" borderId=\"0\" xfId=\"0\" applyNumberFormat=\"1\"/></cellXfs>");
+        xml.WriteEndElement();
+    }
 
     /// <summary>The shared string table being built: each distinct text once, in first-use order.</summary>
     private sealed class SharedStrings
