@@ -41,7 +41,7 @@ public static class CoverageChecks
     public static readonly CoverageCheck MissingKey = new(
         "MissingKey",
         FindingSeverity.Error,
-        "A key of the contract is missing: adult_services, cyp_services or metadata; a metadata key; one of the eight band keys of a service; or one half of the 52+ week split without the other.",
+        "A key of the contract is missing: adult_services, cyp_services or metadata; a metadata key; one of the eight band keys of a service; or one half of the 52+ week split without the other. Info, not Error, for a band the workbook left blank (listed in metadata.blank_bands).",
         $"""
         SELECT 'MissingKey' AS check_name, 'Error' AS severity, d.trust_code, d.period, NULL::text AS service,
                'The document has no "' || k.json_key || '".' AS detail
@@ -55,16 +55,20 @@ public static class CoverageChecks
         CROSS JOIN (VALUES {Values(CoverageSql.MetadataKeys)}) AS k(json_key)
         WHERE d.doc_state = 'object' AND jsonb_typeof(d.doc -> 'metadata') = 'object' AND NOT (d.doc -> 'metadata') ? k.json_key
         UNION ALL
-        SELECT 'MissingKey', 'Error', f.trust_code, f.period, f.service_path,
-               'The service has no "' || k.band_key || '".'
+        SELECT 'MissingKey', CASE WHEN b.blank THEN 'Info' ELSE 'Error' END, f.trust_code, f.period, f.service_path,
+               'The service has no "' || k.band_key || '"' || CASE WHEN b.blank THEN ': blank in the workbook (listed in metadata.blank_bands).' ELSE '.' END
         FROM facts f
         CROSS JOIN LATERAL (VALUES {TypePairs(CoverageSql.RequiredBandKeys)}) AS k(band_key, json_type)
+        CROSS JOIN LATERAL (SELECT coalesce(jsonb_typeof(f.blank_bands) = 'array' AND f.blank_bands ? (f.service_path || '.' || k.band_key), false) AS blank) AS b
         WHERE f.shape = 'object' AND k.json_type IS NULL
         UNION ALL
-        SELECT 'MissingKey', 'Error', f.trust_code, f.period, f.service_path,
-               CASE WHEN f.{Split0}_type IS NULL THEN 'The service has "{Split1}" but no "{Split0}".'
-                    ELSE 'The service has "{Split0}" but no "{Split1}".' END
+        SELECT 'MissingKey', CASE WHEN b.blank THEN 'Info' ELSE 'Error' END, f.trust_code, f.period, f.service_path,
+               CASE WHEN f.{Split0}_type IS NULL THEN 'The service has "{Split1}" but no "{Split0}"'
+                    ELSE 'The service has "{Split0}" but no "{Split1}"' END
+               || CASE WHEN b.blank THEN ': blank in the workbook (listed in metadata.blank_bands).' ELSE '.' END
         FROM facts f
+        CROSS JOIN LATERAL (SELECT coalesce(jsonb_typeof(f.blank_bands) = 'array'
+                                            AND (f.blank_bands ? (f.service_path || '.{Split0}') OR f.blank_bands ? (f.service_path || '.{Split1}')), false) AS blank) AS b
         WHERE f.shape = 'object' AND (f.{Split0}_type IS NULL) <> (f.{Split1}_type IS NULL)
         """)
     { IsContractCheck = true };

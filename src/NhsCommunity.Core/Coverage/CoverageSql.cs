@@ -9,7 +9,8 @@ namespace NhsCommunity.Coverage;
 /// <list type="bullet">
 /// <item><c>scope</c>: the trust_metrics rows in scope, the document as <c>doc</c>;</item>
 /// <item><c>docs</c>: scope plus <c>doc_state</c> ('object', 'empty', 'null' or 'invalid');</item>
-/// <item><c>services</c>: one row per service of a document (<c>json_key</c>, <c>service</c>, value <c>v</c>);</item>
+/// <item><c>services</c>: one row per service of a document (<c>json_key</c>, <c>service</c>, value <c>v</c>, and the
+/// document's metadata.blank_bands: band paths the workbook left blank);</item>
 /// <item><c>facts</c>: services with every band's JSON type (<c>&lt;key&gt;_type</c>) and number (<c>&lt;key&gt;</c>);</item>
 /// <item><c>totals</c>: per document, the count of services, their total and 52+ week figures;</item>
 /// <item><c>source_cells</c> (with workbooks only): the workbook cells, one row per band of a service.</item>
@@ -107,7 +108,8 @@ public sealed class CoverageSql
                 FROM scope s
             ),
             services AS (
-                SELECT d.id, d.trust_code, d.period, c.json_key, e.key AS service, c.json_key || '.' || e.key AS service_path, e.value AS v
+                SELECT d.id, d.trust_code, d.period, c.json_key, e.key AS service, c.json_key || '.' || e.key AS service_path, e.value AS v,
+                   d.doc -> 'metadata' -> 'blank_bands' AS blank_bands
                 FROM docs d
                 CROSS JOIN LATERAL (VALUES ('adult_services'), ('cyp_services')) AS c(json_key)
                 CROSS JOIN LATERAL jsonb_each(CASE WHEN jsonb_typeof(d.doc -> c.json_key) = 'object' THEN d.doc -> c.json_key ELSE '{}'::jsonb END) AS e

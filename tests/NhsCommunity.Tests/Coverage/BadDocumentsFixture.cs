@@ -47,6 +47,11 @@ public sealed class BadDocumentsFixture : IDisposable
         db.Insert("RB2", Jan, Edit(Typical(Jan), d => d["metadata"]!.AsObject().Remove("last_updated")));
         db.Insert("RB3", Jan, Edit(Typical(Jan), d => Audiology(d).Remove("wait_4_12_weeks")));
         db.Insert("RB4", Jan, Edit(Typical(Jan), d => Audiology(d).Remove("wait_104_plus_weeks")));
+        db.Insert("RB5", Jan, Edit(Typical(Jan), d =>
+        {
+            Audiology(d).Remove("wait_12_18_weeks");
+            d["metadata"]!["blank_bands"] = new JsonArray("adult_services.audiology.wait_12_18_weeks");
+        }));
 
         // NotANumber
         db.Insert("RC1", Jan, Edit(Typical(Jan), d => Audiology(d)["total_waiting"] = Audiology(d)["total_waiting"]!.ToJsonString()));
