@@ -40,6 +40,12 @@ public static class CoverageAnalyzer
         // One snapshot for both statements, so the findings describe the same rows as the coverage.
         using NpgsqlTransaction transaction = connection.BeginTransaction(System.Data.IsolationLevel.RepeatableRead);
 
+        // The queries hash whole relations; the default 4 MB of sort and hash memory would spill them to disk.
+        using (var memory = new NpgsqlCommand("SET LOCAL work_mem = '64MB'", connection, transaction))
+        {
+            memory.ExecuteNonQuery();
+        }
+
         progress?.Report("Reading coverage");
         List<CoverageRow> coverage = ReadCoverage(connection, transaction, sql, cancellationToken);
 

@@ -21,15 +21,15 @@ public static class CoverageChecks
         "The document, a category (adult_services, cyp_services), metadata or a service is not a JSON object.",
         """
         SELECT 'InvalidDocument' AS check_name, 'Error' AS severity, d.trust_code, d.period, NULL::text AS service,
-               'The document is a JSON ' || jsonb_typeof(d.doc) || ', not an object.' AS detail
+               'The document is a JSON ' || d.doc_type || ', not an object.' AS detail
         FROM docs d
         WHERE d.doc_state = 'invalid'
         UNION ALL
         SELECT 'InvalidDocument', 'Error', d.trust_code, d.period, k.json_key,
-               '"' || k.json_key || '" is a JSON ' || jsonb_typeof(d.doc -> k.json_key) || ', not an object.'
+               '"' || k.json_key || '" is a JSON ' || k.json_type || ', not an object.'
         FROM docs d
-        CROSS JOIN (VALUES ('adult_services'), ('cyp_services'), ('metadata')) AS k(json_key)
-        WHERE d.doc_state = 'object' AND jsonb_typeof(d.doc -> k.json_key) <> 'object'
+        CROSS JOIN LATERAL (VALUES ('adult_services', d.adult_services_type), ('cyp_services', d.cyp_services_type), ('metadata', d.metadata_type)) AS k(json_key, json_type)
+        WHERE d.doc_state = 'object' AND k.json_type <> 'object'
         UNION ALL
         SELECT 'InvalidDocument', 'Error', f.trust_code, f.period, f.service_path,
                'The service is a JSON ' || f.shape || ', not an object.'
@@ -46,14 +46,14 @@ public static class CoverageChecks
         SELECT 'MissingKey' AS check_name, 'Error' AS severity, d.trust_code, d.period, NULL::text AS service,
                'The document has no "' || k.json_key || '".' AS detail
         FROM docs d
-        CROSS JOIN (VALUES ('adult_services'), ('cyp_services'), ('metadata')) AS k(json_key)
-        WHERE d.doc_state = 'object' AND NOT d.doc ? k.json_key
+        CROSS JOIN LATERAL (VALUES ('adult_services', d.adult_services_type), ('cyp_services', d.cyp_services_type), ('metadata', d.metadata_type)) AS k(json_key, json_type)
+        WHERE d.doc_state = 'object' AND k.json_type IS NULL
         UNION ALL
         SELECT 'MissingKey', 'Error', d.trust_code, d.period, 'metadata',
                'metadata has no "' || k.json_key || '".'
         FROM docs d
         CROSS JOIN (VALUES {Values(CoverageSql.MetadataKeys)}) AS k(json_key)
-        WHERE d.doc_state = 'object' AND jsonb_typeof(d.doc -> 'metadata') = 'object' AND NOT (d.doc -> 'metadata') ? k.json_key
+        WHERE d.doc_state = 'object' AND d.metadata IS NOT NULL AND NOT d.metadata ? k.json_key
         UNION ALL
         SELECT 'MissingKey', CASE WHEN b.blank THEN 'Info' ELSE 'Error' END, f.trust_code, f.period, f.service_path,
                'The service has no "' || k.band_key || '"' || CASE WHEN b.blank THEN ': blank in the workbook (listed in metadata.blank_bands).' ELSE '.' END
@@ -86,11 +86,11 @@ public static class CoverageChecks
         WHERE f.shape = 'object' AND k.json_type IS NOT NULL AND (k.json_type <> 'number' OR k.number <> trunc(k.number))
         UNION ALL
         SELECT 'NotANumber', 'Error', d.trust_code, d.period, 'metadata',
-               'metadata "' || k.json_key || '" is a JSON ' || jsonb_typeof(d.doc -> 'metadata' -> k.json_key) || ', not a number.'
+               'metadata "' || k.json_key || '" is a JSON ' || jsonb_typeof(d.metadata -> k.json_key) || ', not a number.'
         FROM docs d
         CROSS JOIN (VALUES {{Values(CoverageSql.MetadataNumberKeys)}}) AS k(json_key)
-        WHERE d.doc_state = 'object' AND jsonb_typeof(d.doc -> 'metadata') = 'object'
-          AND jsonb_typeof(d.doc -> 'metadata' -> k.json_key) <> 'number'
+        WHERE d.doc_state = 'object' AND d.metadata IS NOT NULL
+          AND jsonb_typeof(d.metadata -> k.json_key) <> 'number'
         """)
     { IsContractCheck = true };
 
@@ -126,15 +126,15 @@ public static class CoverageChecks
         "metadata.services_reported, total_waiting_all_services or services_with_52plus_breaches disagrees with the services in the document.",
         """
         SELECT 'MetadataMismatch' AS check_name, 'Error' AS severity, d.trust_code, d.period, 'metadata' AS service,
-               'metadata "' || m.json_key || '" is ' || (d.doc -> 'metadata' ->> m.json_key) || ' but the services give ' || m.actual || '.' AS detail
+               'metadata "' || m.json_key || '" is ' || (d.metadata ->> m.json_key) || ' but the services give ' || m.actual || '.' AS detail
         FROM docs d
         LEFT JOIN totals t ON t.id = d.id
         CROSS JOIN LATERAL (VALUES ('services_reported', coalesce(t.services, 0)::numeric),
                                    ('total_waiting_all_services', coalesce(t.total_waiting, 0)),
                                    ('services_with_52plus_breaches', coalesce(t.services_52, 0)::numeric)) AS m(json_key, actual)
-        WHERE d.doc_state = 'object' AND jsonb_typeof(d.doc -> 'metadata') = 'object'
-          AND jsonb_typeof(d.doc -> 'metadata' -> m.json_key) = 'number'
-          AND (d.doc -> 'metadata' ->> m.json_key)::numeric <> m.actual
+        WHERE d.doc_state = 'object' AND d.metadata IS NOT NULL
+          AND jsonb_typeof(d.metadata -> m.json_key) = 'number'
+          AND (d.metadata ->> m.json_key)::numeric <> m.actual
         """)
     { IsContractCheck = true };
 
@@ -173,7 +173,7 @@ public static class CoverageChecks
         SELECT 'EmptyDocument' AS check_name, 'Warning' AS severity, d.trust_code, d.period, NULL::text AS service,
                CASE d.doc_state WHEN 'empty' THEN 'The document is {}.'
                                 WHEN 'object' THEN 'The document has no services.'
-                                WHEN 'null' THEN CASE WHEN d.doc IS NOT NULL THEN 'The document is JSON null.'
+                                WHEN 'null' THEN CASE WHEN d.doc_type IS NOT NULL THEN 'The document is JSON null.'
                                      ELSE 'No document, although the trust has data in ' || r.months || ' other month(s).' END END AS detail
         FROM docs d
         LEFT JOIN totals t ON t.id = d.id
@@ -182,7 +182,7 @@ public static class CoverageChecks
                    GROUP BY dd.trust_code) AS r ON r.trust_code = d.trust_code
         WHERE d.doc_state = 'empty'
            OR (d.doc_state = 'object' AND t.id IS NULL)
-           OR (d.doc_state = 'null' AND d.doc IS NOT NULL)
+           OR (d.doc_state = 'null' AND d.doc_type IS NOT NULL)
            OR (d.doc_state = 'null' AND r.months > 0 AND (d.period < r.first_period OR d.period > r.last_period))
         """);
 
@@ -201,7 +201,7 @@ public static class CoverageChecks
               GROUP BY d.trust_code) AS r
         CROSS JOIN LATERAL generate_series(r.first_period, r.last_period, interval '1 month') AS m(period)
         WHERE NOT EXISTS (SELECT 1 FROM docs x
-                          WHERE x.trust_code = r.trust_code AND x.period = m.period::date AND x.doc IS NOT NULL)
+                          WHERE x.trust_code = r.trust_code AND x.period = m.period::date AND x.doc_type IS NOT NULL)
         """);
 
     public static readonly CoverageCheck DuplicateRow = new(

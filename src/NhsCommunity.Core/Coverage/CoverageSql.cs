@@ -8,11 +8,13 @@ namespace NhsCommunity.Coverage;
 /// The relations every check and the coverage query read, written once:
 /// <list type="bullet">
 /// <item><c>scope</c>: the trust_metrics rows in scope, the document as <c>doc</c>;</item>
-/// <item><c>docs</c>: scope plus <c>doc_state</c> ('object', 'empty', 'null' or 'invalid');</item>
-/// <item><c>services</c>: one row per service of a document (<c>json_key</c>, <c>service</c>, value <c>v</c>, and the
-/// document's metadata.blank_bands: band paths the workbook left blank);</item>
-/// <item><c>facts</c>: services with every band's JSON type (<c>&lt;key&gt;_type</c>) and number (<c>&lt;key&gt;</c>);</item>
-/// <item><c>totals</c>: per document, the count of services, their total and 52+ week figures;</item>
+/// <item><c>docs</c>: one small row per scope row: <c>doc_state</c> ('object', 'empty', 'null' or 'invalid'), the JSON
+/// types of the document and its three top keys, and <c>metadata</c>;</item>
+/// <item><c>services</c>: one row per service of a document (<c>json_key</c>, <c>service</c>, value <c>v</c>);</item>
+/// <item><c>totals</c>: per document, the count of services, their total and 52+ week figures, and the services
+/// that are not plainly clean (<c>suspects</c>);</item>
+/// <item><c>facts</c>: those suspect services with every band's JSON type (<c>&lt;key&gt;_type</c>) and number
+/// (<c>&lt;key&gt;</c>), and the document's metadata.blank_bands (band paths the workbook left blank);</item>
 /// <item><c>source_cells</c> (with workbooks only): the workbook cells, one row per band of a service.</item>
 /// </list>
 /// </summary>
@@ -88,52 +90,68 @@ public sealed class CoverageSql
     }
 
     /// <summary>"WITH scope AS (...), docs AS (...), ...": the shared relations, ready for a SELECT.</summary>
+    /// <remarks>
+    /// Built for one pass over the services: <c>totals</c> reads every service once (a flat jsonb_each and a
+    /// GROUP BY, which PostgreSQL does fast) and keeps aside only the services that fail
+    /// <see cref="CleanServicePredicate"/>; the service checks then examine those few in detail (<c>facts</c>).
+    /// Only the small relations are materialised; the documents themselves never are.
+    /// </remarks>
     public string Prefix(bool withSource = false)
     {
         string column = QuoteIdentifier(Scope.Column);
+        string w52 = Key(WaitBand.Wait52PlusWeeks);
+        var typed = new StringBuilder();
+        foreach (string key in AllBandKeys)
+        {
+            typed.Append(CultureInfo.InvariantCulture, $",\n           jsonb_typeof(x.v -> '{key}') AS {key}_type,")
+                 .Append(CultureInfo.InvariantCulture, $"\n           CASE WHEN jsonb_typeof(x.v -> '{key}') = 'number' THEN (x.v -> '{key}')::numeric END AS {key}");
+        }
+
         var sql = new StringBuilder();
         sql.Append(CultureInfo.InvariantCulture, $$"""
-            WITH scope AS (
+            WITH scope AS NOT MATERIALIZED (
                 SELECT t.id, upper(btrim(t.trust_code)) AS trust_code, t.trust_name, t.period, t.data_type,
                        t.icb_code, t.icb_name, t.{{column}} AS doc
                 FROM {{Table}} t
                 WHERE {{ScopeFilter()}}
             ),
-            docs AS (
-                SELECT s.*,
+            docs AS MATERIALIZED (
+                SELECT s.id, s.trust_code, s.trust_name, s.period, s.data_type, s.icb_code, s.icb_name,
+                       jsonb_typeof(s.doc) AS doc_type,
                        CASE WHEN s.doc IS NULL OR jsonb_typeof(s.doc) = 'null' THEN 'null'
                             WHEN jsonb_typeof(s.doc) <> 'object' THEN 'invalid'
                             WHEN s.doc = '{}'::jsonb THEN 'empty'
-                            ELSE 'object' END AS doc_state
+                            ELSE 'object' END AS doc_state,
+                       jsonb_typeof(s.doc -> 'adult_services') AS adult_services_type,
+                       jsonb_typeof(s.doc -> 'cyp_services') AS cyp_services_type,
+                       jsonb_typeof(s.doc -> 'metadata') AS metadata_type,
+                       CASE WHEN jsonb_typeof(s.doc -> 'metadata') = 'object' THEN s.doc -> 'metadata' END AS metadata
                 FROM scope s
             ),
-            services AS (
-                SELECT d.id, d.trust_code, d.period, c.json_key, e.key AS service, c.json_key || '.' || e.key AS service_path, e.value AS v,
-                   d.doc -> 'metadata' -> 'blank_bands' AS blank_bands
-                FROM docs d
+            services AS NOT MATERIALIZED (
+                SELECT s.id, s.trust_code, s.period, c.json_key, e.key AS service, c.json_key || '.' || e.key AS service_path, e.value AS v
+                FROM scope s
                 CROSS JOIN LATERAL (VALUES ('adult_services'), ('cyp_services')) AS c(json_key)
-                CROSS JOIN LATERAL jsonb_each(CASE WHEN jsonb_typeof(d.doc -> c.json_key) = 'object' THEN d.doc -> c.json_key ELSE '{}'::jsonb END) AS e
-                WHERE d.doc_state = 'object'
+                CROSS JOIN LATERAL jsonb_each(CASE WHEN jsonb_typeof(s.doc -> c.json_key) = 'object' THEN s.doc -> c.json_key ELSE '{}'::jsonb END) AS e
+                WHERE jsonb_typeof(s.doc) = 'object'
             ),
-            facts AS (
-                SELECT s.*, jsonb_typeof(s.v) AS shape
-            """);
-        foreach (string key in AllBandKeys)
-        {
-            sql.Append(CultureInfo.InvariantCulture, $",\n           jsonb_typeof(s.v -> '{key}') AS {key}_type,")
-               .Append(CultureInfo.InvariantCulture, $"\n           CASE WHEN jsonb_typeof(s.v -> '{key}') = 'number' THEN (s.v ->> '{key}')::numeric END AS {key}");
-        }
-
-        string w52 = Key(WaitBand.Wait52PlusWeeks);
-        sql.Append(CultureInfo.InvariantCulture, $"""
-
-                FROM services s
+            totals AS MATERIALIZED (
+                SELECT e.id, count(*) AS services,
+                       coalesce(sum(CASE WHEN jsonb_typeof(e.v -> 'total_waiting') = 'number' THEN (e.v -> 'total_waiting')::numeric END), 0) AS total_waiting,
+                       count(*) FILTER (WHERE jsonb_typeof(e.v -> '{{w52}}') = 'number' AND (e.v -> '{{w52}}')::numeric > 0) AS services_52,
+                       coalesce(sum(CASE WHEN jsonb_typeof(e.v -> '{{w52}}') = 'number' THEN (e.v -> '{{w52}}')::numeric END), 0) AS waiting_52,
+                       jsonb_agg(jsonb_build_array(e.json_key, e.service, e.v)) FILTER (WHERE NOT ({{CleanServicePredicate("e")}})) AS suspects
+                FROM services e
+                GROUP BY e.id
             ),
-            totals AS (
-                SELECT f.id, count(*) AS services, coalesce(sum(f.total_waiting), 0) AS total_waiting,
-                       count(*) FILTER (WHERE f.{w52} > 0) AS services_52, coalesce(sum(f.{w52}), 0) AS waiting_52
-                FROM facts f
-                GROUP BY f.id
+            facts AS MATERIALIZED (
+                SELECT x.*, jsonb_typeof(x.v) AS shape{{typed}}
+                FROM (SELECT d.id, d.trust_code, d.period, p ->> 0 AS json_key, p ->> 1 AS service, (p ->> 0) || '.' || (p ->> 1) AS service_path,
+                             p -> 2 AS v, d.metadata -> 'blank_bands' AS blank_bands
+                      FROM totals t
+                      JOIN docs d ON d.id = t.id
+                      CROSS JOIN LATERAL jsonb_array_elements(t.suspects) AS p
+                      WHERE t.suspects IS NOT NULL) AS x
             )
             """);
         if (withSource)
@@ -142,6 +160,30 @@ public sealed class CoverageSql
         }
 
         return sql.ToString();
+    }
+
+    /// <summary>
+    /// True for a service no service check can fault: an object with the eight keys, every value a
+    /// non-negative whole number (its text is digits only), both halves of the split or neither, bands that add
+    /// up to the total and the split to the 52+ band, and a key the catalogue knows. A cheap filter: anything it
+    /// lets through is examined in full by the checks, so it may err only towards suspicion.
+    /// </summary>
+    public static string CleanServicePredicate(string alias)
+    {
+        string v = alias + ".v";
+        string N(string key) => $"({v} ->> '{key}')::numeric";
+        string adult = ArrayLiteral(ServiceCatalogue.All.Where(s => s.Category == ServiceCategory.Adult).Select(s => s.Key));
+        string cyp = ArrayLiteral(ServiceCatalogue.All.Where(s => s.Category == ServiceCategory.CYP).Select(s => s.Key));
+        return $$"""
+            CASE WHEN jsonb_typeof({{v}}) = 'object'
+                      AND {{v}} ?& {{ArrayLiteral(RequiredBandKeys)}}
+                      AND ({{v}} ? '{{SplitBandKeys[0]}}') = ({{v}} ? '{{SplitBandKeys[1]}}')
+                      AND {{v}}::text ~ '^\{"[a-z0-9_]+": [0-9]+(, "[a-z0-9_]+": [0-9]+)*\}$'
+                      AND CASE {{alias}}.json_key WHEN 'adult_services' THEN {{alias}}.service = ANY({{adult}}) ELSE {{alias}}.service = ANY({{cyp}}) END
+                 THEN {{N(RequiredBandKeys[0])}} = {{string.Join(" + ", BandSumKeys.Select(N))}}
+                      AND (NOT {{v}} ? '{{SplitBandKeys[0]}}' OR {{N(Key(WaitBand.Wait52PlusWeeks))}} = {{N(SplitBandKeys[0])}} + {{N(SplitBandKeys[1])}})
+                 ELSE false END
+            """;
     }
 
     /// <summary>The workbook cells: parameter arrays when run, an empty relation with a note when printed.</summary>
