@@ -10,6 +10,8 @@ internal static class Program
     [
         new ImportBenchmark(),
         new ImportOnceCommand(),
+        new BackfillBenchmark(),
+        new BackfillOnceCommand(),
         new CoverageBenchmark(),
     ];
 

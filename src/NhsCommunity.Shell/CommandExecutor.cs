@@ -115,22 +115,23 @@ internal sealed class CommandExecutor : IDisposable
         }
     }
 
-    /// <summary>Prints a terminating error as pwsh does: through Out-Default with the error view.</summary>
+    /// <summary>Prints a terminating error as pwsh does: through Out-Default with the engine's error view, on stderr.</summary>
     public void ReportTerminatingError(ErrorRecord error)
     {
-        var wrapped = new PSObject(error);
-
-        // Out-Default writes an object carrying this marker to the error stream of the host.
-        wrapped.Properties.Add(new PSNoteProperty("writeErrorStream", true));
         using PowerShell ps = CreatePowerShell();
         ps.AddCommand("Out-Default");
+        _ui.WritingError = true;
         try
         {
-            ps.Invoke(new[] { wrapped });
+            ps.Invoke(new[] { error });
         }
         catch (RuntimeException)
         {
             _ui.WriteErrorLine(error.ToString());
+        }
+        finally
+        {
+            _ui.WritingError = false;
         }
     }
 

@@ -13,6 +13,7 @@ internal sealed class InteractiveLoop
 
     private readonly ShellSession _session;
     private readonly LineEditor _editor;
+    private bool _plainInput;
 
     public InteractiveLoop(ShellSession session)
     {
@@ -54,7 +55,7 @@ internal sealed class InteractiveLoop
     /// <summary>One statement, over as many lines as it needs; null at end of input.</summary>
     private string? ReadStatement()
     {
-        string? line = _editor.ReadLine(Prompt());
+        string? line = ReadLine(Prompt());
         if (line is null)
         {
             return null;
@@ -63,7 +64,7 @@ internal sealed class InteractiveLoop
         var statement = new StringBuilder(line);
         while (line.Length > 0 && InputCompleteness.IsIncomplete(statement.ToString()))
         {
-            line = _editor.ReadLine(ContinuationPrompt);
+            line = ReadLine(ContinuationPrompt);
             if (line is null)
             {
                 return null;
@@ -74,6 +75,29 @@ internal sealed class InteractiveLoop
 
         _editor.Remember(statement.ToString());
         return statement.ToString();
+    }
+
+    /// <summary>
+    /// A line from the line editor; if the terminal cannot do what the editor needs (cursor positioning),
+    /// the rest of the session reads plain lines instead of failing.
+    /// </summary>
+    private string? ReadLine(string prompt)
+    {
+        if (!_plainInput)
+        {
+            try
+            {
+                return _editor.ReadLine(prompt);
+            }
+            catch (Exception e) when (e is IOException or ArgumentOutOfRangeException or InvalidOperationException)
+            {
+                _plainInput = true;
+                _session.UI.WriteWarningLine("Line editing is off: the terminal did not answer as expected (" + e.Message + ").");
+            }
+        }
+
+        _session.UI.Write(prompt);
+        return Console.ReadLine();
     }
 
     private string Prompt()

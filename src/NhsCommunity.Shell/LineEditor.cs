@@ -196,9 +196,10 @@ internal sealed class LineEditor
     /// <summary>Rewrites the line from its origin, clears what followed it, and places the cursor.</summary>
     private void Render()
     {
-        int width = Math.Max(1, Console.WindowWidth);
-        int height = Math.Max(1, Console.WindowHeight);
-        Console.SetCursorPosition(_originLeft, Math.Min(_originTop, height - 1));
+        var (width, height) = TerminalSize();
+        _originTop = Math.Clamp(_originTop, 0, height - 1);
+        _originLeft = Math.Clamp(_originLeft, 0, width - 1);
+        Console.SetCursorPosition(_originLeft, _originTop);
         Console.Out.Write(_buffer.ToString());
         int end = _originLeft + _buffer.Length;
         if (_buffer.Length > 0 && end % width == 0)
@@ -213,7 +214,7 @@ internal sealed class LineEditor
         if (lastRow > height - 1)
         {
             // Writing scrolled the terminal: the line now starts higher up.
-            _originTop -= lastRow - (height - 1);
+            _originTop = Math.Max(0, _originTop - (lastRow - (height - 1)));
         }
 
         PlaceCursor();
@@ -221,9 +222,17 @@ internal sealed class LineEditor
 
     private void PlaceCursor()
     {
-        int width = Math.Max(1, Console.WindowWidth);
+        var (width, height) = TerminalSize();
         int position = _originLeft + _cursor;
-        Console.SetCursorPosition(position % width, Math.Max(0, _originTop + (position / width)));
+        Console.SetCursorPosition(position % width, Math.Clamp(_originTop + (position / width), 0, height - 1));
+    }
+
+    /// <summary>The terminal's size; 80x24 when it reports none (some pseudo-terminals start at 0x0).</summary>
+    private static (int Width, int Height) TerminalSize()
+    {
+        int width = Console.WindowWidth;
+        int height = Console.WindowHeight;
+        return (width > 0 ? width : 80, height > 0 ? height : 24);
     }
 
     private int WordStartBefore(int index)

@@ -27,6 +27,12 @@ internal sealed class ShellUserInterface : PSHostUserInterface
     /// <summary>When true, nothing ever waits for the user: prompts throw.</summary>
     public bool NonInteractive { get; }
 
+    /// <summary>
+    /// While true, formatted output goes to stderr as error text: the shell prints a terminating error
+    /// by sending its ErrorRecord through Out-Default, which knows nothing of which stream it is for.
+    /// </summary>
+    public bool WritingError { get; set; }
+
     /// <summary>Reads a line for a prompt; the interactive loop supplies its line editor here.</summary>
     public Func<string?>? LineReader { get; set; }
 
@@ -255,6 +261,23 @@ internal sealed class ShellUserInterface : PSHostUserInterface
 
     private void WriteOut(string value, bool newLine)
     {
+        if (WritingError)
+        {
+            if (newLine)
+            {
+                WriteDiagnostic(FormatStyle.Error, value);
+            }
+            else
+            {
+                lock (_writeLock)
+                {
+                    Console.Error.Write(GetOutputString(value, supportsVirtualTerminal: !Console.IsErrorRedirected));
+                }
+            }
+
+            return;
+        }
+
         lock (_writeLock)
         {
             _progress.Hide();

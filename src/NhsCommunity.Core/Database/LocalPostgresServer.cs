@@ -44,9 +44,10 @@ public sealed class LocalPostgresServer : IDisposable
 
     /// <summary>
     /// Starts a server in <paramref name="dataDirectory"/>, initialising it first if it is empty.
-    /// With no directory, a temporary one is made and deleted again on dispose.
+    /// With no directory, a temporary one is made and deleted again on dispose. <paramref name="settings"/>
+    /// are extra server settings (e.g. ssl, ssl_cert_file), passed as -c name=value.
     /// </summary>
-    public static LocalPostgresServer Start(string? dataDirectory = null, int? port = null)
+    public static LocalPostgresServer Start(string? dataDirectory = null, int? port = null, IReadOnlyDictionary<string, string>? settings = null)
     {
         string bin = FindBinDirectory();
         bool temporary = dataDirectory is null;
@@ -56,7 +57,7 @@ public sealed class LocalPostgresServer : IDisposable
         {
             server.InitialiseIfNeeded();
             server.Run("pg_ctl", "-D", data, "-l", Path.Combine(data, "server.log"), "-w", "-t", "60",
-                "-o", $"-p {server.Port} -c listen_addresses=127.0.0.1 -k {data} -c fsync=off -c full_page_writes=off",
+                "-o", $"-p {server.Port} -c listen_addresses=127.0.0.1 -k {data} -c fsync=off -c full_page_writes=off{ExtraSettings(settings)}",
                 "start");
             server._running = true;
             return server;
@@ -66,6 +67,25 @@ public sealed class LocalPostgresServer : IDisposable
             server.Dispose();
             throw;
         }
+    }
+
+    private static string ExtraSettings(IReadOnlyDictionary<string, string>? settings)
+    {
+        if (settings is null)
+        {
+            return "";
+        }
+
+        foreach (var (name, value) in settings)
+        {
+            // pg_ctl hands -o to a shell: accept only values that need no quoting.
+            if (!SqlIdentifier.IsValid(name) || value.Any(c => char.IsWhiteSpace(c) || c is '\'' or '"' or '$' or '`' or ';' or '&' or '|' or '\\'))
+            {
+                throw new ArgumentException($"Server setting '{name}' has a name or value that would need quoting.", nameof(settings));
+            }
+        }
+
+        return string.Concat(settings.Select(s => $" -c {s.Key}={s.Value}"));
     }
 
     /// <summary>Where initdb and pg_ctl are: NHSCOMMUNITY_PG_BIN, else the newest Debian cluster binaries, else PATH.</summary>
