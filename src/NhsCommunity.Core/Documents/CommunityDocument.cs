@@ -26,4 +26,19 @@ public sealed class CommunityDocument
     public DateTime? LastUpdated { get; init; }
 
     public string SourceFile { get; init; } = "";
+
+    /// <summary>Whether the month publishes the 52+ band split into 52-104 and 104+ weeks.</summary>
+    public bool HasSplit52Weeks { get; init; }
+
+    /// <summary>
+    /// Services whose bands do not add up to their total, as "adult_services.audiology": the source's
+    /// own data quality, reported and never corrected (also in metadata.band_sum_mismatches).
+    /// </summary>
+    public IReadOnlyList<string> BandSumMismatches { get; init; } = [];
+
+    /// <summary>
+    /// Bands left blank in a service that was otherwise reported, as "adult_services.audiology.wait_0_1_weeks":
+    /// absent from the JSON rather than written as an invented 0 (also in metadata.blank_bands).
+    /// </summary>
+    public IReadOnlyList<string> BlankBands { get; init; } = [];
 }

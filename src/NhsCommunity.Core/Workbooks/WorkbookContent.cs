@@ -25,6 +25,9 @@ public sealed class WorkbookContent
     /// <summary>Service headers the catalogue does not know; kept with a derived key.</summary>
     public IReadOnlyList<string> UnknownHeaders { get; init; } = [];
 
+    /// <summary>The same headers with where each was first seen and the key it was given, for warnings.</summary>
+    public IReadOnlyList<UnknownServiceHeader> UnknownServiceHeaders { get; init; } = [];
+
     /// <summary>All organisations (every level) and services with at least one reported value.</summary>
     public required IReadOnlyList<CommunityRecord> Records { get; init; }
 }

@@ -1,0 +1,20 @@
+namespace NhsCommunity.Database;
+
+/// <summary>What a backfill did with one document.</summary>
+public enum TrustMetricsWriteStatus
+{
+    /// <summary>The stored document differed (or was empty) and was replaced; the previous value is kept under the run id.</summary>
+    Updated,
+
+    /// <summary>The stored document is already this one: nothing was written.</summary>
+    Unchanged,
+
+    /// <summary>trust_metrics has no row for this trust, period and data type; nothing was written.</summary>
+    NotInDatabase,
+
+    /// <summary>A row was created for it (only with -AddMissingRows).</summary>
+    Inserted,
+
+    /// <summary>Its month could not be written; nothing of that month changed.</summary>
+    Failed,
+}

@@ -1,0 +1,119 @@
+using System.Text;
+using System.Xml;
+using ExcelDataReader.Exceptions;
+using NhsCommunity.Workbooks.Cells;
+
+namespace NhsCommunity.Workbooks;
+
+/// <summary>
+/// Reads a CHS waiting list workbook (.xlsx, or legacy .xls) into records of every level: National, Region,
+/// ICB and Provider. Anything that is not a readable CHS workbook raises a <see cref="WorkbookFormatException"/>
+/// that names the file, the sheet and cell where it applies, and what to do.
+/// </summary>
+public sealed class WorkbookImporter
+{
+    private static ReadOnlySpan<byte> ZipSignature => "PK"u8;
+
+    public WorkbookImporter(WorkbookEngine engine = WorkbookEngine.Streaming)
+    {
+        Engine = engine;
+    }
+
+    public WorkbookEngine Engine { get; }
+
+    public WorkbookContent Read(string path, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        string file = Path.GetFullPath(path);
+        try
+        {
+            using ICellSource source = Open(file, cancellationToken);
+            return WorkbookParser.Parse(file, source, cancellationToken);
+        }
+        catch (Exception e) when (Translate(file, e) is WorkbookFormatException problem)
+        {
+            throw problem;
+        }
+    }
+
+    private ICellSource Open(string file, CancellationToken cancellationToken)
+    {
+        Span<byte> head = stackalloc byte[8];
+        int read;
+        bool encrypted = false;
+        using (var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read))
+        {
+            read = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+            if (read == head.Length && head.SequenceEqual(CompoundFileProbe.Signature))
+            {
+                encrypted = CompoundFileProbe.IsEncrypted(stream);
+            }
+        }
+
+        if (read >= 4 && head.StartsWith(ZipSignature))
+        {
+            return Engine == WorkbookEngine.Streaming
+                ? new OpenXmlCellSource(file)
+                : new ExcelDataReaderCellSource(file, cancellationToken);
+        }
+
+        if (read == head.Length && head.SequenceEqual(CompoundFileProbe.Signature))
+        {
+            if (encrypted)
+            {
+                throw PasswordProtected(file, null);
+            }
+
+            return new ExcelDataReaderCellSource(file, cancellationToken);
+        }
+
+        string looksLike = read == 0 ? "it is empty" : LooksLikeText(head[..read]) ? "it looks like a text file (a CSV, or a web page saved in place of the download?)" : "its content is not a spreadsheet format";
+        throw new WorkbookFormatException(
+            WorkbookErrorIds.NotAWorkbook,
+            file,
+            $"'{file}' is not an Excel workbook: {looksLike}. Download the .xlsx from NHS England again.");
+    }
+
+    /// <summary>Library and I/O exceptions become workbook errors that say what went wrong in the user's terms.</summary>
+    private static WorkbookFormatException? Translate(string file, Exception error) => error switch
+    {
+        WorkbookFormatException => null,
+        OperationCanceledException => null,
+        InvalidPasswordException => PasswordProtected(file, error),
+        InvalidDataException or XmlException or EndOfStreamException or ExcelReaderException or FormatException or OverflowException =>
+            new WorkbookFormatException(
+                WorkbookErrorIds.Corrupt,
+                file,
+                $"'{file}' is damaged and cannot be read ({error.Message}). It may be a partial download: download it again.",
+                inner: error),
+        FileNotFoundException or DirectoryNotFoundException =>
+            new WorkbookFormatException(WorkbookErrorIds.Unreadable, file, $"'{file}' does not exist. Check the path.", inner: error),
+        UnauthorizedAccessException or IOException =>
+            new WorkbookFormatException(
+                WorkbookErrorIds.Unreadable,
+                file,
+                $"'{file}' cannot be opened ({error.Message}). Close it in any program that has it open, check you may read it, and try again.",
+                inner: error),
+        _ => null,
+    };
+
+    private static WorkbookFormatException PasswordProtected(string file, Exception? inner) =>
+        new(
+            WorkbookErrorIds.PasswordProtected,
+            file,
+            $"'{file}' is protected with a password. Open it in Excel, remove the password (File > Info > Protect Workbook > Encrypt with Password), save, and import it again; or use the unprotected original from NHS England.",
+            inner: inner);
+
+    private static bool LooksLikeText(ReadOnlySpan<byte> head)
+    {
+        foreach (byte b in head)
+        {
+            if (b < 0x09 || (b > 0x0D && b < 0x20 && b != 0x1B))
+            {
+                return false;
+            }
+        }
+
+        return Encoding.UTF8.GetCharCount(head) > 0;
+    }
+}

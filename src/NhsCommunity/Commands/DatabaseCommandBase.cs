@@ -1,0 +1,78 @@
+using System.Management.Automation;
+using NhsCommunity.Database;
+
+namespace NhsCommunity.Commands;
+
+/// <summary>
+/// What every cmdlet that talks to trust_metrics shares: -ConnectionString and -Credential (else
+/// NHSCOMMUNITY_CONNECTION, else the PG* variables), a cancellation token that Ctrl+C (StopProcessing)
+/// cancels, and errors that name the database as user@host:port/db and never carry the connection
+/// string or the password.
+/// </summary>
+public abstract class DatabaseCommandBase : PSCmdlet, IDisposable
+{
+    private readonly CancellationTokenSource _stopping = new();
+    private DatabaseTarget? _database;
+
+    /// <summary>Npgsql connection string ('Host=...;Port=...;Database=...;Username=...'). Kept out of every message.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? ConnectionString { get; set; }
+
+    /// <summary>User name and password; the password overrides any in the connection string.</summary>
+    [Parameter]
+    [Credential]
+    public PSCredential? Credential { get; set; }
+
+    /// <summary>Cancelled when the user presses Ctrl+C (StopProcessing).</summary>
+    protected CancellationToken CancellationToken => _stopping.Token;
+
+    /// <summary>The command's name without the dash ("UpdateTrustMetrics"): the prefix of every error id.</summary>
+    protected string ErrorIdPrefix => MyInvocation.MyCommand.Name.Replace("-", "", StringComparison.Ordinal);
+
+    /// <summary>The database, resolved on first use; an unusable configuration is a terminating error.</summary>
+    protected DatabaseTarget Database => _database ??= ResolveDatabase();
+
+    /// <summary>True once <see cref="Database"/> has been resolved (for cmdlets that may finish without connecting).</summary>
+    protected bool HasDatabase => _database is not null;
+
+    /// <summary>An ErrorRecord for a database problem, with the id "&lt;Cmdlet&gt;&lt;problem&gt;".</summary>
+    protected ErrorRecord DatabaseError(Exception exception, string problem, ErrorCategory category, object? target) =>
+        new(exception, ErrorIdPrefix + problem, category, target);
+
+    /// <summary>Ends the command for a database that cannot be reached at all.</summary>
+    protected void ThrowUnavailable(DatabaseUnavailableException exception) =>
+        ThrowTerminatingError(DatabaseError(exception, "DatabaseUnavailable", ErrorCategory.ConnectionError, Database.Description));
+
+    protected override void StopProcessing() => _stopping.Cancel();
+
+    public void Dispose()
+    {
+        Dispose(true);
+        GC.SuppressFinalize(this);
+    }
+
+    protected virtual void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _database?.Dispose();
+            _stopping.Dispose();
+        }
+    }
+
+    private DatabaseTarget ResolveDatabase()
+    {
+        try
+        {
+            DatabaseTarget database = DatabaseTarget.Resolve(ConnectionString, Credential?.GetNetworkCredential());
+            WriteVerbose($"Database: {database.Description}");
+            return database;
+        }
+        catch (DatabaseConfigurationException e)
+        {
+            ThrowTerminatingError(new ErrorRecord(e, ErrorIdPrefix + "InvalidConnection", ErrorCategory.InvalidArgument, null));
+            throw; // not reached: ThrowTerminatingError always throws
+        }
+    }
+}

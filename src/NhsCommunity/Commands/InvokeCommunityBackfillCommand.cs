@@ -1,0 +1,309 @@
+using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+using System.Management.Automation;
+using NhsCommunity.Backfill;
+using NhsCommunity.Database;
+using NhsCommunity.Documents;
+using NhsCommunity.Mapping;
+using NhsCommunity.Workbooks;
+
+namespace NhsCommunity.Commands;
+
+/// <summary>
+/// The backfill in one command, for scheduled tasks: reads the workbooks (files or folders), maps their
+/// providers against trust_metrics, builds the documents and writes them month by month (one round trip
+/// and one transaction a month), then returns one summary. Glue over the same core as
+/// Import-CommunityWorkbook | ConvertTo-CommunityJsonb | Update-TrustMetrics.
+/// </summary>
+[Cmdlet(VerbsLifecycle.Invoke, "CommunityBackfill", DefaultParameterSetName = PathSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[OutputType(typeof(BackfillSummary))]
+public sealed class InvokeCommunityBackfillCommand : DatabaseCommandBase
+{
+    private const string PathSet = "Path";
+    private const string LiteralPathSet = "LiteralPath";
+    private const int ProgressActivityId = 4200;
+
+    private readonly WorkbookImporter _importer = new();
+    private readonly CommunityDocumentBuilder _builder = new();
+    private readonly TrustMapper _mapper = new();
+    private readonly BackfillTally _tally = new();
+    private readonly Stopwatch _clock = new();
+    private readonly ProgressRecord _progress = new(ProgressActivityId, "Invoke-CommunityBackfill", "Starting");
+
+    /// <summary>Workbooks, or folders of workbooks; wildcards allowed.</summary>
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true)]
+    [ValidateNotNullOrEmpty]
+    [SupportsWildcards]
+    public string[] Path { get; set; } = [];
+
+    /// <summary>Workbooks or folders taken as written; bound from Get-ChildItem output by PSPath.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet, ValueFromPipelineByPropertyName = true)]
+    [Alias("PSPath", "LP", "FullName")]
+    [ValidateNotNullOrEmpty]
+    public string[] LiteralPath { get; set; } = [];
+
+    /// <summary>The jsonb column to write, for databases that named it differently.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string Column { get; set; } = TrustMetricsWriteOptions.DefaultColumn;
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string DataType { get; set; } = TrustMetricsWriteOptions.DefaultDataType;
+
+    /// <summary>Insert rows for trusts/months missing from trust_metrics instead of reporting them.</summary>
+    [Parameter]
+    public SwitchParameter AddMissingRows { get; set; }
+
+    /// <summary>The id under which previous values are kept (default: a new one); give it to Restore-TrustMetrics.</summary>
+    [Parameter]
+    public Guid RunId { get; set; } = Guid.NewGuid();
+
+    /// <summary>How long to wait for another backfill to finish before failing.</summary>
+    [Parameter]
+    [ValidateRange(0, 3600)]
+    public int LockTimeoutSeconds { get; set; } = 30;
+
+    /// <summary>Attempts per month when the failure is transient.</summary>
+    [Parameter]
+    [ValidateRange(1, 10)]
+    public int MaxAttempts { get; set; } = 4;
+
+    protected override void BeginProcessing()
+    {
+        _clock.Start();
+        if (!SqlIdentifier.IsValid(Column))
+        {
+            ThrowTerminatingError(new ErrorRecord(
+                new ArgumentException($"-Column '{Column}' is not a column name: use letters, digits and underscores, starting with a letter or underscore."),
+                ErrorIdPrefix + "InvalidColumn", ErrorCategory.InvalidArgument, Column));
+        }
+
+        // Settle the database before reading any workbook: a bad connection setting fails fast.
+        _ = Database;
+    }
+
+    protected override void ProcessRecord()
+    {
+        var files = ParameterSetName == LiteralPathSet
+            ? WorkbookPaths.Resolve(this, ErrorIdPrefix, LiteralPath, literal: true)
+            : WorkbookPaths.Resolve(this, ErrorIdPrefix, Path, literal: false);
+        foreach (string file in files)
+        {
+            Progress($"Reading {System.IO.Path.GetFileName(file)}", -1);
+            WorkbookContent content;
+            try
+            {
+                content = _importer.Read(file, CancellationToken);
+            }
+            catch (OperationCanceledException) when (CancellationToken.IsCancellationRequested)
+            {
+                throw new PipelineStoppedException();
+            }
+            catch (WorkbookFormatException e)
+            {
+                _tally.FileFailed(file, e.Message);
+                WriteError(new ErrorRecord(e, e.ErrorId, ErrorCategory.InvalidData, file));
+                continue;
+            }
+
+            _tally.FileRead();
+            _tally.MonthFound(content.Period);
+            WriteVerbose(string.Create(CultureInfo.InvariantCulture, $"Read '{file}': {content.Period:yyyy-MM}, {content.Records.Count} records."));
+            foreach (CommunityRecord record in content.Records)
+            {
+                _mapper.Add(record);
+                _builder.Add(record);
+            }
+        }
+    }
+
+    protected override void EndProcessing()
+    {
+        TrustMetricsWriter? writer = null;
+        try
+        {
+            Map();
+            CommunityDocumentBatch batch = Convert();
+            writer = Write(batch);
+        }
+        catch (OperationCanceledException) when (CancellationToken.IsCancellationRequested)
+        {
+            throw new PipelineStoppedException();
+        }
+        finally
+        {
+            _progress.RecordType = ProgressRecordType.Completed;
+            WriteProgress(_progress);
+            writer?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+
+        BackfillSummary summary = _tally.Summarise(RunId, Database.Description, writer?.RoundTrips ?? 0, _clock.Elapsed);
+        if (summary.MonthsWritten > 0)
+        {
+            WriteVerbose($"Run {RunId}: undo it with Restore-TrustMetrics -RunId {RunId}");
+        }
+
+        WriteObject(summary);
+    }
+
+    private void Map()
+    {
+        Progress("Mapping providers to trust_metrics", -1);
+        IReadOnlyList<TrustMappingEntry> entries;
+        try
+        {
+            entries = _mapper.MapAsync(PostgresTrustDirectory.From(Database), CancellationToken).GetAwaiter().GetResult();
+        }
+        catch (OperationCanceledException) when (CancellationToken.IsCancellationRequested)
+        {
+            throw new PipelineStoppedException();
+        }
+        catch (DatabaseUnavailableException e)
+        {
+            ThrowUnavailable(new DatabaseUnavailableException(Database.Redact(e.Message), e));
+            return;
+        }
+
+        _tally.Mapped(entries);
+        Describe(entries, TrustMappingStatus.NhsTrustNotInDatabase, "NHS trust(s) in the workbooks have no rows in trust_metrics (reported as NotInDatabase unless -AddMissingRows)");
+        Describe(entries, TrustMappingStatus.NonNhsProvider, "provider(s) are not NHS trusts and are left out");
+        Describe(entries, TrustMappingStatus.InDatabaseNotInWorkbooks, "trust(s) in trust_metrics are in none of the workbooks");
+        foreach (TrustMappingEntry renamed in entries.Where(e => e.NameDiffers))
+        {
+            WriteVerbose($"{renamed.Code}: names differ ({renamed.NameDifference}); the code decides, names are not changed.");
+        }
+    }
+
+    private CommunityDocumentBatch Convert()
+    {
+        Progress("Building documents", -1);
+        CommunityDocumentBatch batch = _builder.Build(CancellationToken);
+        foreach (string line in batch.SupersededEditions)
+        {
+            WriteWarning(line);
+        }
+
+        foreach (DocumentProblem problem in batch.Problems)
+        {
+            _tally.Problem(problem.Message);
+            WriteError(new ErrorRecord(
+                new InvalidDataException(problem.Message),
+                ErrorIdPrefix + problem.Kind,
+                ErrorCategory.InvalidData,
+                problem.TrustCode is null ? problem.Period : $"{problem.TrustCode} {problem.Period:yyyy-MM}"));
+        }
+
+        return batch;
+    }
+
+    [SuppressMessage("Design", "CA1031", Justification = "Each month's failure is reported and the run goes on.")]
+    private TrustMetricsWriter? Write(CommunityDocumentBatch batch)
+    {
+        var months = batch.Documents.GroupBy(d => d.Period).OrderBy(g => g.Key).ToList();
+
+        // Ask first, so that under -WhatIf (or all answers no) nothing at all touches the database.
+        var approved = new List<IGrouping<DateTime, CommunityDocument>>();
+        foreach (var month in months)
+        {
+            string target = string.Create(CultureInfo.InvariantCulture, $"{month.Key:yyyy-MM} ({month.Count()} trust(s)) on {Database.Description}");
+            if (ShouldProcess(target, $"Write {Column} of trust_metrics ({DataType})"))
+            {
+                approved.Add(month);
+            }
+            else
+            {
+                _tally.MonthSkipped();
+            }
+        }
+
+        if (approved.Count == 0)
+        {
+            return null;
+        }
+
+        var writer = new TrustMetricsWriter(Database, new TrustMetricsWriteOptions
+        {
+            Column = Column,
+            DataType = DataType,
+            AddMissingRows = AddMissingRows,
+            RunId = RunId,
+            LockTimeout = TimeSpan.FromSeconds(LockTimeoutSeconds),
+            MaxAttempts = MaxAttempts,
+        });
+
+        BackfillLockedException? locked = Prepare(writer);
+        int index = 0;
+        foreach (var month in approved)
+        {
+            index++;
+            Progress(string.Create(CultureInfo.InvariantCulture, $"Writing {month.Key:yyyy-MM}: {month.Count()} trust(s) ({index} of {approved.Count})"), (index - 1) * 100 / approved.Count);
+            if (locked is not null)
+            {
+                _tally.MonthFailed(month.Key, month.Count(), locked.Message);
+                continue;
+            }
+
+            MonthWriteOutcome outcome = writer.WriteMonthAsync(month.Key, month.ToList(), CancellationToken).GetAwaiter().GetResult();
+            _tally.MonthWritten(outcome);
+            WriteVerbose(string.Format(CultureInfo.InvariantCulture,
+                "{0:yyyy-MM}: {1} updated, {2} unchanged, {3} inserted, {4} not in database, {5} failed; {6} round trip(s), {7} attempt(s)",
+                month.Key, outcome.Count(TrustMetricsWriteStatus.Updated), outcome.Count(TrustMetricsWriteStatus.Unchanged),
+                outcome.Count(TrustMetricsWriteStatus.Inserted), outcome.Count(TrustMetricsWriteStatus.NotInDatabase),
+                outcome.Count(TrustMetricsWriteStatus.Failed), outcome.RoundTrips, outcome.Attempts));
+            if (outcome.Failure is BackfillLockedException busy)
+            {
+                locked = busy;
+                WriteError(new ErrorRecord(busy, ErrorIdPrefix + "BackfillLocked", ErrorCategory.ResourceBusy, month.Key));
+            }
+            else if (outcome.Failure is not null)
+            {
+                WriteError(new ErrorRecord(outcome.Failure, ErrorIdPrefix + "MonthFailed", ErrorCategory.WriteError, month.Key));
+            }
+        }
+
+        return writer;
+    }
+
+    /// <summary>Readies the database once; returns the lock failure if another backfill holds it.</summary>
+    private BackfillLockedException? Prepare(TrustMetricsWriter writer)
+    {
+        try
+        {
+            writer.PrepareAsync(CancellationToken).GetAwaiter().GetResult();
+            return null;
+        }
+        catch (BackfillLockedException e)
+        {
+            WriteError(new ErrorRecord(e, ErrorIdPrefix + "BackfillLocked", ErrorCategory.ResourceBusy, Database.Description));
+            return e;
+        }
+        catch (DatabaseUnavailableException e)
+        {
+            ThrowUnavailable(e);
+        }
+        catch (InvalidOperationException e)
+        {
+            ThrowTerminatingError(new ErrorRecord(e, ErrorIdPrefix + "ColumnNotFound", ErrorCategory.ObjectNotFound, Column));
+        }
+
+        return null;
+    }
+
+    private void Describe(IReadOnlyList<TrustMappingEntry> entries, TrustMappingStatus status, string what)
+    {
+        var codes = entries.Where(e => e.Status == status).Select(e => e.Code).ToList();
+        if (codes.Count > 0)
+        {
+            WriteVerbose(string.Create(CultureInfo.InvariantCulture, $"{codes.Count} {what}: {string.Join(", ", codes)}."));
+        }
+    }
+
+    private void Progress(string status, int percent)
+    {
+        _progress.StatusDescription = status;
+        _progress.PercentComplete = percent;
+        WriteProgress(_progress);
+    }
+}

@@ -1,0 +1,62 @@
+using System.Management.Automation;
+using NhsCommunity.Database;
+
+namespace NhsCommunity.Commands;
+
+/// <summary>Undoes an Update-TrustMetrics run: previous values back exactly, inserted rows removed, one transaction.</summary>
+[Cmdlet(VerbsData.Restore, "TrustMetrics", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+[OutputType(typeof(TrustMetricsRestoreResult))]
+public sealed class RestoreTrustMetricsCommand : DatabaseCommandBase
+{
+    /// <summary>The run to undo (the RunId of Update-TrustMetrics results).</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    public Guid RunId { get; set; }
+
+    [Parameter]
+    [ValidateRange(0, 3600)]
+    public int LockTimeoutSeconds { get; set; } = 30;
+
+    private readonly HashSet<Guid> _done = [];
+
+    protected override void ProcessRecord()
+    {
+        // Update-TrustMetrics output pipes in one object per document, all with the same run id.
+        if (!_done.Add(RunId))
+        {
+            return;
+        }
+
+        if (!ShouldProcess($"run {RunId} on {Database.Description}", "Restore the values it overwrote and remove the rows it inserted"))
+        {
+            return;
+        }
+
+        try
+        {
+            var restorer = new TrustMetricsRestorer(Database) { LockTimeout = TimeSpan.FromSeconds(LockTimeoutSeconds) };
+            IReadOnlyList<TrustMetricsRestoreResult> results = restorer.RestoreAsync(RunId, CancellationToken).GetAwaiter().GetResult();
+            foreach (TrustMetricsRestoreResult result in results)
+            {
+                WriteObject(result);
+            }
+
+            WriteVerbose($"Run {RunId}: {results.Count} row(s) put back on {Database.Description}.");
+        }
+        catch (KeyNotFoundException e)
+        {
+            WriteError(new ErrorRecord(e, ErrorIdPrefix + "RunNotFound", ErrorCategory.ObjectNotFound, RunId));
+        }
+        catch (BackfillLockedException e)
+        {
+            WriteError(new ErrorRecord(e, ErrorIdPrefix + "BackfillLocked", ErrorCategory.ResourceBusy, RunId));
+        }
+        catch (TrustMetricsWriteException e)
+        {
+            WriteError(new ErrorRecord(e, ErrorIdPrefix + "Failed", ErrorCategory.WriteError, RunId));
+        }
+        catch (DatabaseUnavailableException e)
+        {
+            ThrowUnavailable(e);
+        }
+    }
+}

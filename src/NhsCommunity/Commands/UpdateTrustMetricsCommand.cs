@@ -1,0 +1,222 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+using System.Management.Automation;
+using NhsCommunity.Database;
+using NhsCommunity.Documents;
+
+namespace NhsCommunity.Commands;
+
+/// <summary>
+/// Writes community_data documents (ConvertTo-CommunityJsonb output) into trust_metrics: collected
+/// from the pipeline, then written month by month in EndProcessing, each month in one round trip and
+/// one transaction, with ShouldProcess per month. One result per document.
+/// </summary>
+[Cmdlet(VerbsData.Update, "TrustMetrics", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[OutputType(typeof(TrustMetricsWriteResult))]
+public sealed class UpdateTrustMetricsCommand : DatabaseCommandBase
+{
+    private const int ProgressActivityId = 4100;
+
+    private readonly SortedDictionary<DateTime, List<CommunityDocument>> _months = [];
+    private readonly HashSet<(string Code, DateTime Period)> _seen = [];
+
+    /// <summary>The trust's three-character code (bound from ConvertTo-CommunityJsonb output).</summary>
+    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("OrganisationCode", "Code")]
+    [ValidateNotNullOrEmpty]
+    public string TrustCode { get; set; } = "";
+
+    /// <summary>The month; any day of it means the month (rows are keyed by its first day).</summary>
+    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    public DateTime Period { get; set; }
+
+    /// <summary>The community_data document as JSON text.</summary>
+    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("Document", "CommunityData")]
+    [ValidateNotNullOrEmpty]
+    public string Json { get; set; } = "";
+
+    /// <summary>The trust's name, used only by -AddMissingRows for rows it inserts.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Alias("OrganisationName")]
+    [AllowEmptyString]
+    public string TrustName { get; set; } = "";
+
+    /// <summary>The jsonb column to write, for databases that named it differently.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string Column { get; set; } = TrustMetricsWriteOptions.DefaultColumn;
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string DataType { get; set; } = TrustMetricsWriteOptions.DefaultDataType;
+
+    /// <summary>Insert rows for trusts/months missing from trust_metrics instead of reporting them.</summary>
+    [Parameter]
+    public SwitchParameter AddMissingRows { get; set; }
+
+    /// <summary>The id under which previous values are kept (default: a new one); give it to Restore-TrustMetrics.</summary>
+    [Parameter]
+    public Guid RunId { get; set; } = Guid.NewGuid();
+
+    /// <summary>How long a month waits for another backfill to finish before failing.</summary>
+    [Parameter]
+    [ValidateRange(0, 3600)]
+    public int LockTimeoutSeconds { get; set; } = 30;
+
+    /// <summary>Attempts per month when the failure is transient (dropped connection, serialization failure, restart).</summary>
+    [Parameter]
+    [ValidateRange(1, 10)]
+    public int MaxAttempts { get; set; } = 4;
+
+    protected override void BeginProcessing()
+    {
+        if (!SqlIdentifier.IsValid(Column))
+        {
+            ThrowTerminatingError(new ErrorRecord(
+                new ArgumentException($"-Column '{Column}' is not a column name: use letters, digits and underscores, starting with a letter or underscore."),
+                ErrorIdPrefix + "InvalidColumn", ErrorCategory.InvalidArgument, Column));
+        }
+
+        // Resolve now so a bad connection setting stops the command before any input is read.
+        _ = Database;
+    }
+
+    protected override void ProcessRecord()
+    {
+        DateTime month = new(Period.Year, Period.Month, 1);
+        if (!_seen.Add((TrustCode, month)))
+        {
+            WriteError(new ErrorRecord(
+                new ArgumentException($"A second document for trust {TrustCode} in {month:yyyy-MM} was given; only the first is written. Check the input for duplicate workbooks of the same month."),
+                ErrorIdPrefix + "DuplicateDocument", ErrorCategory.InvalidData, TrustCode));
+            return;
+        }
+
+        if (!_months.TryGetValue(month, out List<CommunityDocument>? documents))
+        {
+            documents = [];
+            _months.Add(month, documents);
+        }
+
+        documents.Add(new CommunityDocument { TrustCode = TrustCode, TrustName = TrustName ?? "", Period = month, Json = Json });
+    }
+
+    [SuppressMessage("Design", "CA1031", Justification = "Each month's failure is reported and the run goes on.")]
+    protected override void EndProcessing()
+    {
+        var options = new TrustMetricsWriteOptions
+        {
+            Column = Column,
+            DataType = DataType,
+            AddMissingRows = AddMissingRows,
+            RunId = RunId,
+            LockTimeout = TimeSpan.FromSeconds(LockTimeoutSeconds),
+            MaxAttempts = MaxAttempts,
+        };
+
+        TrustMetricsWriter? writer = null;
+        BackfillLockedException? locked = null;
+        var progress = new ProgressRecord(ProgressActivityId, $"Writing {Column} to {Database.Description}", "Starting");
+        try
+        {
+            int index = 0;
+            foreach ((DateTime month, List<CommunityDocument> documents) in _months)
+            {
+                index++;
+                progress.StatusDescription = $"{month:yyyy-MM}: {documents.Count} trust(s) ({index} of {_months.Count})";
+                progress.PercentComplete = (index - 1) * 100 / _months.Count;
+                WriteProgress(progress);
+
+                string target = $"{month:yyyy-MM} ({documents.Count} trust(s)) on {Database.Description}";
+                if (!ShouldProcess(target, $"Write {Column} of trust_metrics ({DataType})"))
+                {
+                    continue;
+                }
+
+                if (locked is not null)
+                {
+                    // Another backfill holds the database: the remaining months would only wait again.
+                    Report(month, documents, locked.Message);
+                    continue;
+                }
+
+                if (writer is null)
+                {
+                    writer = new TrustMetricsWriter(Database, options);
+                    locked = Prepare(writer);
+                    if (locked is not null)
+                    {
+                        WriteError(new ErrorRecord(locked, ErrorIdPrefix + "BackfillLocked", ErrorCategory.ResourceBusy, Database.Description));
+                        Report(month, documents, locked.Message);
+                        continue;
+                    }
+                }
+
+                MonthWriteOutcome outcome = writer.WriteMonthAsync(month, documents, CancellationToken).GetAwaiter().GetResult();
+                foreach (TrustMetricsWriteResult result in outcome.Results)
+                {
+                    WriteObject(result);
+                }
+
+                WriteVerbose(string.Format(CultureInfo.InvariantCulture,
+                    "{0:yyyy-MM}: {1} updated, {2} unchanged, {3} inserted, {4} not in database, {5} failed; {6} round trip(s), {7} attempt(s), {8:0} ms",
+                    month, outcome.Count(TrustMetricsWriteStatus.Updated), outcome.Count(TrustMetricsWriteStatus.Unchanged),
+                    outcome.Count(TrustMetricsWriteStatus.Inserted), outcome.Count(TrustMetricsWriteStatus.NotInDatabase),
+                    outcome.Count(TrustMetricsWriteStatus.Failed), outcome.RoundTrips, outcome.Attempts, outcome.Elapsed.TotalMilliseconds));
+
+                if (outcome.Failure is BackfillLockedException busy)
+                {
+                    locked = busy;
+                    WriteError(new ErrorRecord(busy, ErrorIdPrefix + "BackfillLocked", ErrorCategory.ResourceBusy, $"{month:yyyy-MM}"));
+                }
+                else if (outcome.Failure is not null)
+                {
+                    WriteError(new ErrorRecord(outcome.Failure, ErrorIdPrefix + "MonthFailed", ErrorCategory.WriteError, $"{month:yyyy-MM}"));
+                }
+            }
+
+            if (writer is not null)
+            {
+                WriteVerbose($"Run {RunId}: {writer.RoundTrips} round trip(s) in all. Undo it with: Restore-TrustMetrics -RunId {RunId}");
+            }
+        }
+        finally
+        {
+            progress.RecordType = ProgressRecordType.Completed;
+            WriteProgress(progress);
+            writer?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+    }
+
+    /// <summary>Readies the database once per run; returns the lock failure if another backfill holds it.</summary>
+    private BackfillLockedException? Prepare(TrustMetricsWriter writer)
+    {
+        try
+        {
+            writer.PrepareAsync(CancellationToken).GetAwaiter().GetResult();
+        }
+        catch (BackfillLockedException e)
+        {
+            return e;
+        }
+        catch (DatabaseUnavailableException e)
+        {
+            ThrowUnavailable(e);
+        }
+        catch (InvalidOperationException e)
+        {
+            ThrowTerminatingError(new ErrorRecord(e, ErrorIdPrefix + "ColumnNotFound", ErrorCategory.ObjectNotFound, Column));
+        }
+
+        return null;
+    }
+
+    private void Report(DateTime month, List<CommunityDocument> documents, string reason)
+    {
+        foreach (CommunityDocument document in documents)
+        {
+            WriteObject(new TrustMetricsWriteResult(document.TrustCode, month, TrustMetricsWriteStatus.Failed, reason, RunId));
+        }
+    }
+}
