@@ -10,6 +10,7 @@ internal static class Program
     [
         new ImportBenchmark(),
         new ImportOnceCommand(),
+        new CoverageBenchmark(),
     ];
 
     private static int Main(string[] args)
