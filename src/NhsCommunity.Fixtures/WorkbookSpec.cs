@@ -20,10 +20,12 @@ public sealed record WorkbookSpec
     private readonly bool? _trailingEmptyRow;
     private readonly DateTime? _published;
 
-    public WorkbookSpec(DateTime period) => Period = new DateTime(period.Year, period.Month, 1);
+    private readonly DateTime _period;
 
-    /// <summary>First day of the month the data is for.</summary>
-    public DateTime Period { get; init; }
+    public WorkbookSpec(DateTime period) => Period = period;
+
+    /// <summary>First day of the month the data is for (any day of the month is taken as its first).</summary>
+    public DateTime Period { get => _period; init => _period = new DateTime(value.Year, value.Month, 1); }
 
     /// <summary>Drives every generated number: the same spec always gives the same workbook.</summary>
     public int Seed { get; init; } = 1;

@@ -181,7 +181,12 @@ internal sealed class OpenXmlCellSource : ICellSource
         string valueName = names.Add("v");
         string inlineName = names.Add("is");
 
-        if (!reader.ReadToFollowing(sheetData) || reader.IsEmptyElement)
+        // By local name: writers may prefix the SpreadsheetML namespace (<x:sheetData>), which ReadToFollowing would miss.
+        while (reader.Read() && !(reader.NodeType == XmlNodeType.Element && ReferenceEquals(reader.LocalName, sheetData)))
+        {
+        }
+
+        if (reader.EOF || reader.IsEmptyElement)
         {
             return;
         }

@@ -10,6 +10,10 @@ namespace NhsCommunity.Workbooks.Checks;
 /// </summary>
 public sealed class ReconciliationCheck : IWorkbookCheck
 {
+    // By category and key, which the record carries whatever the header's exact spelling.
+    private static readonly HashSet<(ServiceCategory, string)> NationalOnly =
+        ServiceCatalogue.All.Where(s => s.NationalOnly).Select(s => (s.Category, s.Key)).ToHashSet();
+
     public WorkbookCheck Kind => WorkbookCheck.Reconciliation;
 
     public IEnumerable<WorkbookFinding> Run(WorkbookContent content)
@@ -18,13 +22,14 @@ public sealed class ReconciliationCheck : IWorkbookCheck
         foreach (IGrouping<(ServiceCategory Category, string Service), CommunityRecord> service in content.Records
             .GroupBy(r => (r.Category, r.Service)))
         {
-            if (ServiceCatalogue.TryMatch(service.Key.Service, out ServiceDefinition known) && known.NationalOnly)
+            CommunityRecord? national = service.FirstOrDefault(r => r.OrganisationType == OrganisationType.National);
+            CommunityRecord[] providers = service.Where(r => r.OrganisationType == OrganisationType.Provider).ToArray();
+            CommunityRecord first = service.First();
+            if (NationalOnly.Contains((first.Category, first.ServiceKey)))
             {
                 continue;
             }
 
-            CommunityRecord? national = service.FirstOrDefault(r => r.OrganisationType == OrganisationType.National);
-            CommunityRecord[] providers = service.Where(r => r.OrganisationType == OrganisationType.Provider).ToArray();
             foreach ((WaitBand band, string sheet) in content.BandSheets.OrderBy(b => b.Key))
             {
                 int? nationalValue = national?[band];
