@@ -11,6 +11,8 @@ internal static class Program
         new ImportBenchmark(),
         new ImportOnceCommand(),
         new CoverageBenchmark(),
+        new BackfillBenchmark(),
+        new BackfillOnceCommand(),
     ];
 
     private static int Main(string[] args)

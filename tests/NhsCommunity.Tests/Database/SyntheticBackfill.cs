@@ -21,6 +21,15 @@ internal sealed class SyntheticBackfill
         TrustMetricsFixtureLoader.LoadSynthetic(ConnectionString, Trusts, Months);
     }
 
+    private SyntheticBackfill(string connectionString)
+    {
+        ConnectionString = connectionString;
+        Trusts = [];
+    }
+
+    /// <summary>A database holding the shared fixture's rows instead (151 real trusts x 12 months).</summary>
+    public static SyntheticBackfill FromFixture(string purpose) => new(TrustMetricsFixtureLoader.NewDatabaseWithFixture(purpose));
+
     public string ConnectionString { get; }
 
     public IReadOnlyList<(string Code, string Name)> Trusts { get; }
