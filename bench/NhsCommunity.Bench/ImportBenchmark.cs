@@ -38,6 +38,10 @@ internal sealed class ImportBenchmark : IBenchmark
             FreshProcessYear(workbooks, options, scratch);
             WarmPerWorkbook(workbooks, options);
             MemoryByFileCount(workbooks, options, scratch);
+            if (options.SyntheticMonths > 0)
+            {
+                SyntheticHistoryRun(options, scratch);
+            }
         }
         finally
         {
@@ -52,6 +56,7 @@ internal sealed class ImportBenchmark : IBenchmark
         string list = WriteList(scratch, Cycle(workbooks, 12));
         var inProcess = new List<double>();
         var wall = new List<double>();
+        var cpu = new List<double>();
         ChildResult last = default;
         for (int run = 0; run < options.FreshRuns; run++)
         {
@@ -59,6 +64,7 @@ internal sealed class ImportBenchmark : IBenchmark
             last = RunChild(WorkbookEngine.Streaming, list);
             wall.Add(stopwatch.Elapsed.TotalMilliseconds);
             inProcess.Add(last.ElapsedMs);
+            cpu.Add(last.CpuMs);
         }
 
         Console.WriteLine($"## A year of workbooks (12 files: the {workbooks.Length} real ones cycled) in a fresh process, {options.FreshRuns} runs");
@@ -67,6 +73,7 @@ internal sealed class ImportBenchmark : IBenchmark
         Console.WriteLine("|---|---:|---:|---:|");
         Console.WriteLine($"| import, first call incl. JIT (ms) | {Median(inProcess):F0} | {inProcess.Min():F0} | {inProcess.Max():F0} |");
         Console.WriteLine($"| whole process incl. runtime start (ms) | {Median(wall):F0} | {wall.Min():F0} | {wall.Max():F0} |");
+        Console.WriteLine($"| CPU time of the import, all threads (ms) | {Median(cpu):F0} | {cpu.Min():F0} | {cpu.Max():F0} |");
         Console.WriteLine();
         Console.WriteLine($"Records per year: {last.Records:N0}; peak working set {last.PeakBytes / 1048576.0:F0} MB.");
         Console.WriteLine();
@@ -110,12 +117,31 @@ internal sealed class ImportBenchmark : IBenchmark
     {
         Console.WriteLine("## Peak working set by number of files (fresh process each)");
         Console.WriteLine();
-        Console.WriteLine("| files | import (ms) | per file (ms) | records | peak working set (MB) |");
-        Console.WriteLine("|---:|---:|---:|---:|---:|");
+        Console.WriteLine("| files | import (ms) | per file (ms) | CPU (ms) | records | peak working set (MB) |");
+        Console.WriteLine("|---:|---:|---:|---:|---:|---:|");
         foreach (int count in options.FileCounts)
         {
             ChildResult result = RunChild(WorkbookEngine.Streaming, WriteList(scratch, Cycle(workbooks, count)));
-            Console.WriteLine($"| {count} | {result.ElapsedMs:F0} | {result.ElapsedMs / count:F0} | {result.Records:N0} | {result.PeakBytes / 1048576.0:F0} |");
+            Console.WriteLine($"| {count} | {result.ElapsedMs:F0} | {result.ElapsedMs / count:F0} | {result.CpuMs:F0} | {result.Records:N0} | {result.PeakBytes / 1048576.0:F0} |");
+        }
+
+        Console.WriteLine();
+    }
+
+    private static void SyntheticHistoryRun(Options options, string scratch)
+    {
+        string directory = Path.Combine(scratch, "synthetic");
+        var generating = Stopwatch.StartNew();
+        IReadOnlyList<string> files = NhsCommunity.Fixtures.SyntheticHistory.Write(directory, new DateTime(2015, 4, 1), options.SyntheticMonths);
+        generating.Stop();
+        Console.WriteLine($"## Synthetic history: {files.Count} monthly workbooks from April 2015 (generated in {generating.Elapsed.TotalSeconds:F0} s), fresh process each");
+        Console.WriteLine();
+        Console.WriteLine("| files | import (ms) | per file (ms) | CPU (ms) | records | peak working set (MB) |");
+        Console.WriteLine("|---:|---:|---:|---:|---:|---:|");
+        foreach (int count in new[] { 12, files.Count / 2, files.Count }.Where(c => c > 0 && c <= files.Count).Distinct())
+        {
+            ChildResult result = RunChild(WorkbookEngine.Streaming, WriteList(scratch, files.Take(count)));
+            Console.WriteLine($"| {count} | {result.ElapsedMs:F0} | {result.ElapsedMs / count:F0} | {result.CpuMs:F0} | {result.Records:N0} | {result.PeakBytes / 1048576.0:F0} |");
         }
 
         Console.WriteLine();
@@ -147,7 +173,8 @@ internal sealed class ImportBenchmark : IBenchmark
         return new ChildResult(
             double.Parse(parts[0], CultureInfo.InvariantCulture),
             long.Parse(parts[1], CultureInfo.InvariantCulture),
-            long.Parse(parts[2], CultureInfo.InvariantCulture));
+            long.Parse(parts[2], CultureInfo.InvariantCulture),
+            double.Parse(parts[4], CultureInfo.InvariantCulture));
     }
 
     private static string WriteList(string scratch, IEnumerable<string> files)
@@ -178,13 +205,13 @@ internal sealed class ImportBenchmark : IBenchmark
         return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
     }
 
-    private readonly record struct ChildResult(double ElapsedMs, long PeakBytes, long Records);
+    private readonly record struct ChildResult(double ElapsedMs, long PeakBytes, long Records, double CpuMs);
 
-    private sealed record Options(int FreshRuns, int WarmRuns, int ExcelDataReaderRuns, int[] FileCounts, string? DataDirectory)
+    private sealed record Options(int FreshRuns, int WarmRuns, int ExcelDataReaderRuns, int[] FileCounts, string? DataDirectory, int SyntheticMonths)
     {
         public static Options Parse(string[] args)
         {
-            var options = new Options(5, 5, 2, [12, 60, 120], null);
+            var options = new Options(5, 5, 2, [12, 60, 120], null, 120);
             for (int i = 0; i + 1 < args.Length; i += 2)
             {
                 options = args[i] switch
@@ -194,6 +221,7 @@ internal sealed class ImportBenchmark : IBenchmark
                     "--edr-runs" => options with { ExcelDataReaderRuns = int.Parse(args[i + 1], CultureInfo.InvariantCulture) },
                     "--counts" => options with { FileCounts = args[i + 1].Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToArray() },
                     "--data" => options with { DataDirectory = args[i + 1] },
+                    "--synthetic" => options with { SyntheticMonths = int.Parse(args[i + 1], CultureInfo.InvariantCulture) },
                     _ => throw new ArgumentException($"Unknown option {args[i]}"),
                 };
             }

@@ -42,6 +42,10 @@ public sealed class ImportCommunityWorkbookCommandTests : IClassFixture<ImportCo
     {
         var output = _session.Invoke("$files | ForEach-Object { [pscustomobject]@{ PSPath = $_ } } | Import-CommunityWorkbook", Vars());
         Assert.Equal(_files.ProviderRecordCount, output.Count);
+
+        // Get-ChildItem's PSPath is provider-qualified.
+        var qualified = _session.Invoke("$files | ForEach-Object { [pscustomobject]@{ PSPath = 'Microsoft.PowerShell.Core\\FileSystem::' + $_ } } | Import-CommunityWorkbook", Vars());
+        Assert.Equal(_files.ProviderRecordCount, qualified.Count);
     }
 
     [Fact]
@@ -163,8 +167,13 @@ public sealed class ImportCommunityWorkbookCommandTests : IClassFixture<ImportCo
     [Fact]
     public void Get_Help_shows_the_synopsis_and_every_parameter_description()
     {
+        // PowerShell looks for a binary module's help in <ModuleBase>/<culture>/, and ModuleBase is the manifest's folder
+        // (the repository root), so the build must put NhsCommunity.dll-Help.xml in ./en-US beside NhsCommunity.psd1.
         string synopsis = _session.Invoke("(Get-Help Import-CommunityWorkbook -Full).Synopsis").Single().ToString();
-        Assert.StartsWith("Reads NHS England Community Health Services waiting list workbooks", synopsis.Trim(), StringComparison.Ordinal);
+        string moduleBase = _session.Invoke("(Get-Module NhsCommunity).ModuleBase").Single().ToString();
+        Assert.True(
+            synopsis.Trim().StartsWith("Reads NHS England Community Health Services waiting list workbooks", StringComparison.Ordinal),
+            $"Get-Help found no MAML help (synopsis: '{synopsis.Trim()}'); it looks for {Path.Combine(moduleBase, "en-US", "NhsCommunity.dll-Help.xml")}.");
         foreach (string parameter in new[] { "Path", "LiteralPath", "OrganisationType", "ServiceKey" })
         {
             var description = _session.Invoke($"(Get-Help Import-CommunityWorkbook -Parameter {parameter}).description.Text -join ' '");
@@ -172,6 +181,24 @@ public sealed class ImportCommunityWorkbookCommandTests : IClassFixture<ImportCo
         }
 
         Assert.True(_session.Invoke("@((Get-Help Import-CommunityWorkbook).examples.example).Count").Single().BaseObject is int examples && examples >= 2);
+    }
+
+    [Fact]
+    public void The_built_help_file_describes_the_cmdlet_and_every_parameter()
+    {
+        string helpFile = Path.Combine(RepositoryPaths.Root, "module", "en-US", "NhsCommunity.dll-Help.xml");
+        var help = System.Xml.Linq.XDocument.Load(helpFile);
+        System.Xml.Linq.XNamespace command = "http://schemas.microsoft.com/maml/dev/command/2004/10", maml = "http://schemas.microsoft.com/maml/2004/10";
+        var import = help.Descendants(command + "command").Single(c => c.Element(command + "details")!.Element(command + "name")!.Value == "Import-CommunityWorkbook");
+        Assert.False(string.IsNullOrWhiteSpace(import.Element(command + "details")!.Element(maml + "description")!.Value));
+        var described = import.Element(command + "parameters")!.Elements(command + "parameter")
+            .Where(p => !string.IsNullOrWhiteSpace(p.Element(maml + "description")?.Value))
+            .Select(p => p.Element(maml + "name")!.Value).Order().ToArray();
+        var declared = _session.Invoke("(Get-Command Import-CommunityWorkbook).Parameters.Keys | Where-Object { $_ -notin [System.Management.Automation.PSCmdlet]::CommonParameters }")
+            .Select(o => o.ToString()!).Order().ToArray();
+        Assert.Equal(declared, described);
+        Assert.True(import.Descendants(command + "example").Count() >= 2);
+        Assert.All(import.Descendants(command + "example"), e => Assert.Contains("|", e.Element(System.Xml.Linq.XName.Get("code", "http://schemas.microsoft.com/maml/dev/2004/10"))!.Value, StringComparison.Ordinal));
     }
 
     [SkippableFact]
