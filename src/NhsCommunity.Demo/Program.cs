@@ -116,7 +116,8 @@ internal static class Program
 
     private static LocalPostgresServer StartServer(string dataDirectory, TextWriter output)
     {
-        if (!LocalPostgresServer.IsInstalled())
+        // NHSCOMMUNITY_PG_BIN is taken as given by the server class: check that it holds the programs.
+        if (!LocalPostgresServer.IsInstalled() || !File.Exists(Path.Combine(LocalPostgresServer.FindBinDirectory(), OperatingSystem.IsWindows() ? "initdb.exe" : "initdb")))
         {
             throw new DemoUsageException("""
                 PostgreSQL's server programs (initdb, pg_ctl) were not found. Install them:
