@@ -47,6 +47,24 @@ internal sealed class CoverageBenchmark : IBenchmark
         Console.WriteLine(Scalar(connection, "SELECT format('%s rows, %s documents, %s services, table %s', count(*), count(community_data), sum((community_data->'metadata'->>'services_reported')::int), pg_size_pretty(pg_total_relation_size('trust_metrics'))) FROM trust_metrics"));
         Console.WriteLine();
 
+        if (args.Contains("--explain"))
+        {
+            // The plans of the two statements of a report, for finding where time goes.
+            var sql = new CoverageSql(new CoverageScope(), SqlStyle.Literals);
+            foreach (string statement in new[] { CoverageQueries.ReportSql(CoverageChecks.All.Where(c => !c.NeedsSource).ToArray(), sql) })
+            {
+                Execute(connection, "SET work_mem = '64MB'" + "; SET enable_nestloop = off");
+                using var explain = new NpgsqlCommand("EXPLAIN (ANALYZE, BUFFERS) " + statement, connection) { CommandTimeout = 600 };
+                using var reader = explain.ExecuteReader();
+                while (reader.Read())
+                {
+                    Console.WriteLine(reader.GetString(0));
+                }
+            }
+
+            return 0;
+        }
+
         string folder = Directory.CreateTempSubdirectory("nhscommunity-coverage-bench-").FullName;
         try
         {

@@ -37,21 +37,46 @@ public static class CoverageAnalyzer
         CoverageCheck[] checks = CoverageChecks.All.Where(c => withSource || !c.NeedsSource).ToArray();
         var sql = new CoverageSql(scope, SqlStyle.Parameters);
 
-        // One snapshot for both statements, so the findings describe the same rows as the coverage.
-        using NpgsqlTransaction transaction = connection.BeginTransaction(System.Data.IsolationLevel.RepeatableRead);
+        // One statement (one snapshot) reads coverage and findings; the transaction scopes the SET LOCALs.
+        using NpgsqlTransaction transaction = connection.BeginTransaction();
 
-        // The queries hash whole relations; the default 4 MB of sort and hash memory would spill them to disk.
-        using (var memory = new NpgsqlCommand("SET LOCAL work_mem = '64MB'", connection, transaction))
+        // The statement hashes whole relations: give it memory (the default 4 MB spills to disk), and no nested
+        // loops, which the planner picks between relations whose sizes it cannot estimate (jsonb_each, GROUP BY)
+        // and which then compare every document with every other (minutes instead of seconds).
+        using (var memory = new NpgsqlCommand("SET LOCAL work_mem = '64MB'; SET LOCAL enable_nestloop = off", connection, transaction))
         {
             memory.ExecuteNonQuery();
         }
 
-        progress?.Report("Reading coverage");
-        List<CoverageRow> coverage = ReadCoverage(connection, transaction, sql, cancellationToken);
+        progress?.Report($"Reading coverage and running {checks.Length} checks");
+        var coverage = new List<CoverageRow>();
+        var findings = new List<CoverageFinding>();
+        using (var command = new NpgsqlCommand(CoverageQueries.ReportSql(checks, sql), connection, transaction) { CommandTimeout = 0 })
+        {
+            AddScopeParameters(command, scope);
+            if (withSource)
+            {
+                AddSourceParameters(command, source!);
+            }
 
-        progress?.Report($"Running {checks.Length} checks");
-        List<CoverageFinding> findings = ReadFindings(connection, transaction, sql, checks, source, cancellationToken);
+            using var registration = cancellationToken.Register(command.Cancel);
+            using NpgsqlDataReader reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                if (reader.IsDBNull(0))
+                {
+                    coverage.Add(ReadCoverageRow(reader));
+                }
+                else
+                {
+                    findings.Add(ReadFinding(reader));
+                }
+            }
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
         transaction.Commit();
+        coverage.Sort((a, b) => string.CompareOrdinal(a.TrustCode, b.TrustCode) is var c && c != 0 ? c : a.Period.CompareTo(b.Period));
 
         var order = checks.Select((c, i) => (c.Name, i)).ToDictionary(x => x.Name, x => x.i, StringComparer.Ordinal);
         findings.Sort((a, b) =>
@@ -93,67 +118,28 @@ public static class CoverageAnalyzer
         }
     }
 
-    private static List<CoverageRow> ReadCoverage(NpgsqlConnection connection, NpgsqlTransaction transaction, CoverageSql sql, CancellationToken cancellationToken)
+    private static CoverageRow ReadCoverageRow(NpgsqlDataReader reader) => new()
     {
-        using var command = new NpgsqlCommand(CoverageQueries.CoverageSqlText(sql), connection, transaction);
-        AddScopeParameters(command, sql.Scope);
-        using var registration = cancellationToken.Register(command.Cancel);
-        using NpgsqlDataReader reader = command.ExecuteReader();
-        var rows = new List<CoverageRow>();
-        while (reader.Read())
-        {
-            rows.Add(new CoverageRow
-            {
-                TrustCode = reader.GetString(0),
-                TrustName = reader.GetString(1),
-                IcbCode = reader.IsDBNull(2) ? null : reader.GetString(2),
-                Period = reader.GetDateTime(3),
-                HasData = reader.GetBoolean(4),
-                ServicesReported = checked((int)reader.GetInt64(5)),
-                TotalWaiting = (long)reader.GetDecimal(6),
-                ServicesWith52PlusWeeks = checked((int)reader.GetInt64(7)),
-                Waiting52PlusWeeks = (long)reader.GetDecimal(8),
-            });
-        }
+        TrustCode = reader.GetString(2),
+        Period = reader.GetDateTime(3),
+        TrustName = reader.IsDBNull(6) ? "" : reader.GetString(6),
+        IcbCode = reader.IsDBNull(7) ? null : reader.GetString(7),
+        HasData = reader.GetBoolean(8),
+        ServicesReported = checked((int)reader.GetInt64(9)),
+        TotalWaiting = (long)reader.GetDecimal(10),
+        ServicesWith52PlusWeeks = checked((int)reader.GetInt64(11)),
+        Waiting52PlusWeeks = (long)reader.GetDecimal(12),
+    };
 
-        cancellationToken.ThrowIfCancellationRequested();
-        return rows;
-    }
-
-    private static List<CoverageFinding> ReadFindings(
-        NpgsqlConnection connection,
-        NpgsqlTransaction transaction,
-        CoverageSql sql,
-        IReadOnlyList<CoverageCheck> checks,
-        IReadOnlyCollection<SourceCell>? source,
-        CancellationToken cancellationToken)
+    private static CoverageFinding ReadFinding(NpgsqlDataReader reader) => new()
     {
-        using var command = new NpgsqlCommand(CoverageQueries.AllChecksSql(checks, sql), connection, transaction);
-        AddScopeParameters(command, sql.Scope);
-        if (checks.Any(c => c.NeedsSource))
-        {
-            AddSourceParameters(command, source!);
-        }
-
-        using var registration = cancellationToken.Register(command.Cancel);
-        using NpgsqlDataReader reader = command.ExecuteReader();
-        var findings = new List<CoverageFinding>();
-        while (reader.Read())
-        {
-            findings.Add(new CoverageFinding
-            {
-                Check = reader.GetString(0),
-                Severity = Enum.Parse<FindingSeverity>(reader.GetString(1)),
-                TrustCode = reader.IsDBNull(2) ? null : reader.GetString(2),
-                Period = reader.IsDBNull(3) ? null : reader.GetDateTime(3),
-                Service = reader.IsDBNull(4) ? null : reader.GetString(4),
-                Detail = reader.IsDBNull(5) ? "" : reader.GetString(5),
-            });
-        }
-
-        cancellationToken.ThrowIfCancellationRequested();
-        return findings;
-    }
+        Check = reader.GetString(0),
+        Severity = Enum.Parse<FindingSeverity>(reader.GetString(1)),
+        TrustCode = reader.IsDBNull(2) ? null : reader.GetString(2),
+        Period = reader.IsDBNull(3) ? null : reader.GetDateTime(3),
+        Service = reader.IsDBNull(4) ? null : reader.GetString(4),
+        Detail = reader.IsDBNull(5) ? "" : reader.GetString(5),
+    };
 
     private static void AddSourceParameters(NpgsqlCommand command, IReadOnlyCollection<SourceCell> source)
     {

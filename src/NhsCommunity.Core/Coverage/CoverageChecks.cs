@@ -128,10 +128,9 @@ public static class CoverageChecks
         SELECT 'MetadataMismatch' AS check_name, 'Error' AS severity, d.trust_code, d.period, 'metadata' AS service,
                'metadata "' || m.json_key || '" is ' || (d.metadata ->> m.json_key) || ' but the services give ' || m.actual || '.' AS detail
         FROM docs d
-        LEFT JOIN totals t ON t.id = d.id
-        CROSS JOIN LATERAL (VALUES ('services_reported', coalesce(t.services, 0)::numeric),
-                                   ('total_waiting_all_services', coalesce(t.total_waiting, 0)),
-                                   ('services_with_52plus_breaches', coalesce(t.services_52, 0)::numeric)) AS m(json_key, actual)
+        CROSS JOIN LATERAL (VALUES ('services_reported', d.services::numeric),
+                                   ('total_waiting_all_services', d.total_waiting),
+                                   ('services_with_52plus_breaches', d.services_52::numeric)) AS m(json_key, actual)
         WHERE d.doc_state = 'object' AND d.metadata IS NOT NULL
           AND jsonb_typeof(d.metadata -> m.json_key) = 'number'
           AND (d.metadata ->> m.json_key)::numeric <> m.actual
@@ -174,16 +173,12 @@ public static class CoverageChecks
                CASE d.doc_state WHEN 'empty' THEN 'The document is {}.'
                                 WHEN 'object' THEN 'The document has no services.'
                                 WHEN 'null' THEN CASE WHEN d.doc_type IS NOT NULL THEN 'The document is JSON null.'
-                                     ELSE 'No document, although the trust has data in ' || r.months || ' other month(s).' END END AS detail
+                                     ELSE 'No document, although the trust has data in ' || d.trust_months_with_data || ' other month(s).' END END AS detail
         FROM docs d
-        LEFT JOIN totals t ON t.id = d.id
-        LEFT JOIN (SELECT dd.trust_code, count(DISTINCT dd.period) AS months, min(dd.period) AS first_period, max(dd.period) AS last_period
-                   FROM docs dd JOIN totals tt ON tt.id = dd.id
-                   GROUP BY dd.trust_code) AS r ON r.trust_code = d.trust_code
         WHERE d.doc_state = 'empty'
-           OR (d.doc_state = 'object' AND t.id IS NULL)
+           OR (d.doc_state = 'object' AND d.services = 0)
            OR (d.doc_state = 'null' AND d.doc_type IS NOT NULL)
-           OR (d.doc_state = 'null' AND r.months > 0 AND (d.period < r.first_period OR d.period > r.last_period))
+           OR (d.doc_state = 'null' AND d.trust_months_with_data > 0 AND (d.period < d.trust_first_period OR d.period > d.trust_last_period))
         """);
 
     public static readonly CoverageCheck MissingMonth = new(
@@ -196,9 +191,9 @@ public static class CoverageChecks
                     THEN 'The row has no document'
                     ELSE 'No row for this month' END
                || ', between ' || to_char(r.first_period, 'YYYY-MM') || ' and ' || to_char(r.last_period, 'YYYY-MM') || ', which have data.' AS detail
-        FROM (SELECT d.trust_code, min(d.period) AS first_period, max(d.period) AS last_period
-              FROM docs d JOIN totals t ON t.id = d.id
-              GROUP BY d.trust_code) AS r
+        FROM (SELECT DISTINCT d.trust_code, d.trust_first_period AS first_period, d.trust_last_period AS last_period
+              FROM docs d
+              WHERE d.trust_months_with_data > 0) AS r
         CROSS JOIN LATERAL generate_series(r.first_period, r.last_period, interval '1 month') AS m(period)
         WHERE NOT EXISTS (SELECT 1 FROM docs x
                           WHERE x.trust_code = r.trust_code AND x.period = m.period::date AND x.doc_type IS NOT NULL)

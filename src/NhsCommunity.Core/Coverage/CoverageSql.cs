@@ -8,11 +8,12 @@ namespace NhsCommunity.Coverage;
 /// The relations every check and the coverage query read, written once:
 /// <list type="bullet">
 /// <item><c>scope</c>: the trust_metrics rows in scope, the document as <c>doc</c>;</item>
-/// <item><c>docs</c>: one small row per scope row: <c>doc_state</c> ('object', 'empty', 'null' or 'invalid'), the JSON
-/// types of the document and its three top keys, and <c>metadata</c>;</item>
 /// <item><c>services</c>: one row per service of a document (<c>json_key</c>, <c>service</c>, value <c>v</c>);</item>
-/// <item><c>totals</c>: per document, the count of services, their total and 52+ week figures, and the services
-/// that are not plainly clean (<c>suspects</c>);</item>
+/// <item><c>service_totals</c>: per document, the count of services, their total and 52+ week figures, and the
+/// services that are not plainly clean (<c>suspects</c>);</item>
+/// <item><c>docs</c>: one small row per scope row: <c>doc_state</c> ('object', 'empty', 'null' or 'invalid'), the JSON
+/// types of the document and its three top keys, <c>metadata</c>, the figures of service_totals, and per trust the
+/// rows with data and the first and last month with data;</item>
 /// <item><c>facts</c>: those suspect services with every band's JSON type (<c>&lt;key&gt;_type</c>) and number
 /// (<c>&lt;key&gt;</c>), and the document's metadata.blank_bands (band paths the workbook left blank);</item>
 /// <item><c>source_cells</c> (with workbooks only): the workbook cells, one row per band of a service.</item>
@@ -91,7 +92,7 @@ public sealed class CoverageSql
 
     /// <summary>"WITH scope AS (...), docs AS (...), ...": the shared relations, ready for a SELECT.</summary>
     /// <remarks>
-    /// Built for one pass over the services: <c>totals</c> reads every service once (a flat jsonb_each and a
+    /// Built for one pass over the services: <c>service_totals</c> reads every service once (a flat jsonb_each and a
     /// GROUP BY, which PostgreSQL does fast) and keeps aside only the services that fail
     /// <see cref="CleanServicePredicate"/>; the service checks then examine those few in detail (<c>facts</c>).
     /// Only the small relations are materialised; the documents themselves never are.
@@ -115,6 +116,22 @@ public sealed class CoverageSql
                 FROM {{Table}} t
                 WHERE {{ScopeFilter()}}
             ),
+            services AS NOT MATERIALIZED (
+                SELECT s.id, s.trust_code, s.period, c.json_key, e.key AS service, c.json_key || '.' || e.key AS service_path, e.value AS v
+                FROM scope s
+                CROSS JOIN LATERAL (VALUES ('adult_services'), ('cyp_services')) AS c(json_key)
+                CROSS JOIN LATERAL jsonb_each(CASE WHEN jsonb_typeof(s.doc -> c.json_key) = 'object' THEN s.doc -> c.json_key ELSE '{}'::jsonb END) AS e
+                WHERE jsonb_typeof(s.doc) = 'object'
+            ),
+            service_totals AS NOT MATERIALIZED (
+                SELECT e.id, count(*) AS services,
+                       coalesce(sum(CASE WHEN jsonb_typeof(e.v -> 'total_waiting') = 'number' THEN (e.v -> 'total_waiting')::numeric END), 0) AS total_waiting,
+                       count(*) FILTER (WHERE jsonb_typeof(e.v -> '{{w52}}') = 'number' AND (e.v -> '{{w52}}')::numeric > 0) AS services_52,
+                       coalesce(sum(CASE WHEN jsonb_typeof(e.v -> '{{w52}}') = 'number' THEN (e.v -> '{{w52}}')::numeric END), 0) AS waiting_52,
+                       jsonb_agg(jsonb_build_array(e.json_key, e.service, e.v)) FILTER (WHERE NOT ({{CleanServicePredicate("e")}})) AS suspects
+                FROM services e
+                GROUP BY e.id
+            ),
             docs AS MATERIALIZED (
                 SELECT s.id, s.trust_code, s.trust_name, s.period, s.data_type, s.icb_code, s.icb_name,
                        jsonb_typeof(s.doc) AS doc_type,
@@ -125,33 +142,23 @@ public sealed class CoverageSql
                        jsonb_typeof(s.doc -> 'adult_services') AS adult_services_type,
                        jsonb_typeof(s.doc -> 'cyp_services') AS cyp_services_type,
                        jsonb_typeof(s.doc -> 'metadata') AS metadata_type,
-                       CASE WHEN jsonb_typeof(s.doc -> 'metadata') = 'object' THEN s.doc -> 'metadata' END AS metadata
+                       CASE WHEN jsonb_typeof(s.doc -> 'metadata') = 'object' THEN s.doc -> 'metadata' END AS metadata,
+                       coalesce(a.services, 0) AS services, coalesce(a.total_waiting, 0) AS total_waiting,
+                       coalesce(a.services_52, 0) AS services_52, coalesce(a.waiting_52, 0) AS waiting_52, a.suspects,
+                       count(*) FILTER (WHERE a.services > 0) OVER trust AS trust_months_with_data,
+                       min(s.period) FILTER (WHERE a.services > 0) OVER trust AS trust_first_period,
+                       max(s.period) FILTER (WHERE a.services > 0) OVER trust AS trust_last_period
                 FROM scope s
-            ),
-            services AS NOT MATERIALIZED (
-                SELECT s.id, s.trust_code, s.period, c.json_key, e.key AS service, c.json_key || '.' || e.key AS service_path, e.value AS v
-                FROM scope s
-                CROSS JOIN LATERAL (VALUES ('adult_services'), ('cyp_services')) AS c(json_key)
-                CROSS JOIN LATERAL jsonb_each(CASE WHEN jsonb_typeof(s.doc -> c.json_key) = 'object' THEN s.doc -> c.json_key ELSE '{}'::jsonb END) AS e
-                WHERE jsonb_typeof(s.doc) = 'object'
-            ),
-            totals AS MATERIALIZED (
-                SELECT e.id, count(*) AS services,
-                       coalesce(sum(CASE WHEN jsonb_typeof(e.v -> 'total_waiting') = 'number' THEN (e.v -> 'total_waiting')::numeric END), 0) AS total_waiting,
-                       count(*) FILTER (WHERE jsonb_typeof(e.v -> '{{w52}}') = 'number' AND (e.v -> '{{w52}}')::numeric > 0) AS services_52,
-                       coalesce(sum(CASE WHEN jsonb_typeof(e.v -> '{{w52}}') = 'number' THEN (e.v -> '{{w52}}')::numeric END), 0) AS waiting_52,
-                       jsonb_agg(jsonb_build_array(e.json_key, e.service, e.v)) FILTER (WHERE NOT ({{CleanServicePredicate("e")}})) AS suspects
-                FROM services e
-                GROUP BY e.id
+                LEFT JOIN service_totals a ON a.id = s.id
+                WINDOW trust AS (PARTITION BY s.trust_code)
             ),
             facts AS MATERIALIZED (
                 SELECT x.*, jsonb_typeof(x.v) AS shape{{typed}}
                 FROM (SELECT d.id, d.trust_code, d.period, p ->> 0 AS json_key, p ->> 1 AS service, (p ->> 0) || '.' || (p ->> 1) AS service_path,
                              p -> 2 AS v, d.metadata -> 'blank_bands' AS blank_bands
-                      FROM totals t
-                      JOIN docs d ON d.id = t.id
-                      CROSS JOIN LATERAL jsonb_array_elements(t.suspects) AS p
-                      WHERE t.suspects IS NOT NULL) AS x
+                      FROM docs d
+                      CROSS JOIN LATERAL jsonb_array_elements(d.suspects) AS p
+                      WHERE d.suspects IS NOT NULL) AS x
             )
             """);
         if (withSource)
