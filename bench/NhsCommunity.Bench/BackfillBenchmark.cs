@@ -15,7 +15,7 @@ namespace NhsCommunity.Bench;
 /// counted twice: by the writer (statements sent) and by the proxy (client-to-server turns, connection
 /// start-up included). Prints Markdown tables.
 /// Options: --runs N (default 5), --delay MS (default 20), --months N (default 12), --data DIR
-/// (workbooks to use instead of generated ones).
+/// (workbooks to use instead of generated ones). NHSCOMMUNITY_BENCH_TRACE=1 prints per-month write times.
 /// </summary>
 internal sealed class BackfillBenchmark : IBenchmark
 {
@@ -66,6 +66,18 @@ internal sealed class BackfillBenchmark : IBenchmark
             Console.WriteLine();
             Console.WriteLine($"Months: {direct[0].Months}; write round trips per month: {(direct[0].RoundTrips - 1) / (double)direct[0].Months:F2} (one more per run readies the backup table).");
             Console.WriteLine($"Ratio delayed/direct (whole process): {Median(delayed.Select(r => r.WallMs)) / Median(direct.Select(r => r.WallMs)):F2}");
+            Console.WriteLine();
+
+            // The same writes in this (warm) process: no runtime start or JIT, so the latency's cost stands out.
+            IReadOnlyList<CommunityDocument> documents = Documents(workbooks);
+            List<double> warmDirect = WarmWrites(options.Runs, connectionString, documents);
+            List<double> warmDelayed = WarmWrites(options.Runs, builder.ConnectionString, documents);
+            Console.WriteLine($"## Writes only, warm process, median of {options.Runs} runs (connection opened each run)");
+            Console.WriteLine();
+            Console.WriteLine("| measure | direct | +" + options.DelayMs + " ms each way | added | added per month |");
+            Console.WriteLine("|---|---:|---:|---:|---:|");
+            double months = documents.Select(d => d.Period).Distinct().Count();
+            Console.WriteLine($"| write {months} months (ms) | {Median(warmDirect):F0} | {Median(warmDelayed):F0} | {Median(warmDelayed) - Median(warmDirect):F0} | {(Median(warmDelayed) - Median(warmDirect)) / months:F0} |");
             return 0;
         }
         finally
@@ -104,6 +116,47 @@ internal sealed class BackfillBenchmark : IBenchmark
         return results;
     }
 
+    private static IReadOnlyList<CommunityDocument> Documents(string[] workbooks)
+    {
+        var builder = new CommunityDocumentBuilder();
+        var importer = new WorkbookImporter();
+        foreach (string workbook in workbooks)
+        {
+            builder.AddRange(importer.Read(workbook).Records);
+        }
+
+        return builder.Build().Documents;
+    }
+
+    private static List<double> WarmWrites(int runs, string connectionString, IReadOnlyList<CommunityDocument> documents)
+    {
+        var times = new List<double>();
+        for (int run = 0; run <= runs; run++)
+        {
+            Reset(connectionString);
+            var stopwatch = Stopwatch.StartNew();
+            using (DatabaseTarget database = DatabaseTarget.Resolve(connectionString))
+            {
+                var writer = new TrustMetricsWriter(database, new TrustMetricsWriteOptions());
+                writer.PrepareAsync(CancellationToken.None).GetAwaiter().GetResult();
+                foreach (var month in documents.GroupBy(d => d.Period).OrderBy(g => g.Key))
+                {
+                    writer.WriteMonthAsync(month.Key, month.ToList(), CancellationToken.None).GetAwaiter().GetResult();
+                }
+
+                writer.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            }
+
+            // The first run warms up (JIT) and is not counted.
+            if (run > 0)
+            {
+                times.Add(stopwatch.Elapsed.TotalMilliseconds);
+            }
+        }
+
+        return times;
+    }
+
     /// <summary>Every run must really write: empty the documents and backups again (not timed).</summary>
     private static void Reset(string connectionString)
     {
@@ -120,14 +173,7 @@ internal sealed class BackfillBenchmark : IBenchmark
     /// <summary>One row per NHS trust in the workbooks for every month, with RTT data, as the users' database has.</summary>
     private static int CreateRows(string connectionString, string[] workbooks)
     {
-        var builder = new CommunityDocumentBuilder();
-        var importer = new WorkbookImporter();
-        foreach (string workbook in workbooks)
-        {
-            builder.AddRange(importer.Read(workbook).Records);
-        }
-
-        var documents = builder.Build().Documents;
+        IReadOnlyList<CommunityDocument> documents = Documents(workbooks);
         using var connection = new NpgsqlConnection(connectionString);
         connection.Open();
         using (var create = new NpgsqlCommand(TrustMetricsSchema.CreateTable, connection))

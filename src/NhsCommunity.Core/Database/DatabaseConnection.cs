@@ -66,13 +66,6 @@ public static class DatabaseConnection
             builder.NoResetOnClose = true;
         }
 
-        // The module reads and writes only built-in types (text, date, uuid, jsonb and their arrays), so
-        // skip loading the server's type catalogue on first connect: one round trip and a large query fewer.
-        if (text?.Contains("compatibility", StringComparison.OrdinalIgnoreCase) != true)
-        {
-            builder.ServerCompatibilityMode = ServerCompatibilityMode.NoTypeLoading;
-        }
-
         if (string.IsNullOrEmpty(builder.ApplicationName))
         {
             builder.ApplicationName = "NhsCommunity";
@@ -82,7 +75,18 @@ public static class DatabaseConnection
     }
 
     public static NpgsqlDataSource CreateDataSource(string? connectionString, NetworkCredential? credential = null) =>
-        new NpgsqlDataSourceBuilder(Resolve(connectionString, credential).ConnectionString).Build();
+        BuildDataSource(Resolve(connectionString, credential));
+
+    /// <summary>
+    /// The module reads and writes only built-in types (text, date, uuid, jsonb and their arrays), so the
+    /// server's type catalogue is not loaded on first connect: one round trip and a large query fewer.
+    /// </summary>
+    internal static NpgsqlDataSource BuildDataSource(NpgsqlConnectionStringBuilder settings)
+    {
+        var builder = new NpgsqlDataSourceBuilder(settings.ConnectionString);
+        builder.ConfigureTypeLoading(types => types.EnableTypeLoading(false));
+        return builder.Build();
+    }
 
     /// <summary>"user@host:port/database": safe to print, log and put in errors.</summary>
     public static string Describe(NpgsqlConnectionStringBuilder builder)

@@ -17,7 +17,7 @@ public sealed class DatabaseTarget : IDisposable, IAsyncDisposable
         Description = DatabaseConnection.Describe(settings);
         DatabaseName = settings.Database ?? Environment.GetEnvironmentVariable("PGDATABASE") ?? "";
         _password = settings.Password;
-        DataSource = new NpgsqlDataSourceBuilder(settings.ConnectionString).Build();
+        DataSource = DatabaseConnection.BuildDataSource(settings);
     }
 
     /// <summary>"user@host:port/database".</summary>

@@ -87,8 +87,8 @@ public sealed class InvokeCommunityBackfillCommand : DatabaseCommandBase
     protected override void ProcessRecord()
     {
         var files = ParameterSetName == LiteralPathSet
-            ? WorkbookPaths.Resolve(this, ErrorIdPrefix, LiteralPath, literal: true)
-            : WorkbookPaths.Resolve(this, ErrorIdPrefix, Path, literal: false);
+            ? WorkbookPaths.Resolve(this, ErrorIdPrefix, LiteralPath, literal: true, _tally.FileFailed)
+            : WorkbookPaths.Resolve(this, ErrorIdPrefix, Path, literal: false, _tally.FileFailed);
         foreach (string file in files)
         {
             Progress($"Reading {System.IO.Path.GetFileName(file)}", -1);

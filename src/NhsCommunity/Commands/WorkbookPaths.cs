@@ -10,7 +10,8 @@ namespace NhsCommunity.Commands;
 /// </summary>
 internal static class WorkbookPaths
 {
-    public static List<string> Resolve(PSCmdlet cmdlet, string errorIdPrefix, IEnumerable<string> paths, bool literal)
+    /// <param name="failed">Told of each path that named no workbook (path, message), for callers that count failures.</param>
+    public static List<string> Resolve(PSCmdlet cmdlet, string errorIdPrefix, IEnumerable<string> paths, bool literal, Action<string, string>? failed = null)
     {
         var files = new List<string>();
         foreach (string path in paths)
@@ -30,17 +31,17 @@ internal static class WorkbookPaths
             }
             catch (Exception e) when (e is ItemNotFoundException or System.Management.Automation.DriveNotFoundException or ProviderNotFoundException or PSArgumentException)
             {
-                NotFound(cmdlet, errorIdPrefix, path, e);
+                // Not failed?.Invoke(path, NotFound(...)): that would skip writing the error when nobody counts.
+                string message = NotFound(cmdlet, errorIdPrefix, path, e);
+                failed?.Invoke(path, message);
                 continue;
             }
 
             if (provider.Name != "FileSystem")
             {
-                cmdlet.WriteError(new ErrorRecord(
-                    new ArgumentException($"Cannot read '{path}' because it is on the {provider.Name} provider, not the file system. Give a file or folder path."),
-                    errorIdPrefix + "PathNotFileSystem",
-                    ErrorCategory.InvalidArgument,
-                    path));
+                var problem = new ArgumentException($"Cannot read '{path}' because it is on the {provider.Name} provider, not the file system. Give a file or folder path.");
+                cmdlet.WriteError(new ErrorRecord(problem, errorIdPrefix + "PathNotFileSystem", ErrorCategory.InvalidArgument, path));
+                failed?.Invoke(path, problem.Message);
                 continue;
             }
 
@@ -61,17 +62,18 @@ internal static class WorkbookPaths
 
             if (files.Count == before)
             {
-                NotFound(cmdlet, errorIdPrefix, path, null);
+                string message = NotFound(cmdlet, errorIdPrefix, path, null);
+                failed?.Invoke(path, message);
             }
         }
 
         return files;
     }
 
-    private static void NotFound(PSCmdlet cmdlet, string errorIdPrefix, string path, Exception? inner) =>
-        cmdlet.WriteError(new ErrorRecord(
-            new FileNotFoundException($"Cannot find a workbook at '{path}': no such file, or a folder with no .xlsx files in it.", path, inner),
-            errorIdPrefix + "PathNotFound",
-            ErrorCategory.ObjectNotFound,
-            path));
+    private static string NotFound(PSCmdlet cmdlet, string errorIdPrefix, string path, Exception? inner)
+    {
+        var problem = new FileNotFoundException($"Cannot find a workbook at '{path}': no such file, or a folder with no .xlsx files in it.", path, inner);
+        cmdlet.WriteError(new ErrorRecord(problem, errorIdPrefix + "PathNotFound", ErrorCategory.ObjectNotFound, path));
+        return problem.Message;
+    }
 }

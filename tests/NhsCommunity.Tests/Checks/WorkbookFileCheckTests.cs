@@ -38,7 +38,9 @@ public class WorkbookFileCheckTests
         Assert.Equal(
             faultyModel.BandSumMismatches.Select(m => (m.OrganisationCode, PublishedLayout.Header(m.Service), m.Total, m.BandSum)).Order(),
             findings.Where(f => f.Check == WorkbookCheck.BandSum).Select(f => (f.OrganisationCode!, f.Service!, int.Parse(f.Expected!, CultureInfo.InvariantCulture), int.Parse(f.Actual!, CultureInfo.InvariantCulture))).Order());
-        Assert.Contains(findings, f => f.Check == WorkbookCheck.UnknownHeader && f.Service == "(A) Pain management" && f.ServiceKey == "pain_management");
+        WorkbookFinding unknown = Assert.Single(findings, f => f.Check == WorkbookCheck.UnknownHeader);
+        Assert.Equal(("(A) Pain management", "pain_management", "Table 4"), (unknown.Service, unknown.ServiceKey, unknown.Sheet));
+        Assert.Contains("cell " + CellReference.Of(5, 3 + ServiceCatalogue.All.Count + 1), unknown.Detail, StringComparison.Ordinal);
         Assert.Equal("Table 1", Assert.Single(findings, f => f.Check == WorkbookCheck.MissingSheet).Sheet);
         WorkbookFinding name = Assert.Single(findings, f => f.Check == WorkbookCheck.FileName);
         Assert.Equal(("August 2024", "July 2024"), (name.Expected, name.Actual));

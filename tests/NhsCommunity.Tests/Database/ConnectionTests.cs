@@ -95,6 +95,30 @@ public class ConnectionTests
     }
 
     [SkippableFact]
+    public void Update_TrustMetrics_writes_through_pgbouncer_with_the_connection_from_the_environment()
+    {
+        Skip.IfNot(TestPostgres.IsAvailable, TestPostgres.NotInstalledReason);
+        Skip.IfNot(PgBouncerProcess.IsInstalled, PgBouncerProcess.NotInstalledReason);
+        var db = new SyntheticBackfill("pooler_cmdlet", trusts: 12);
+        string database = new NpgsqlConnectionStringBuilder(db.ConnectionString).Database!;
+        using PgBouncerProcess bouncer = PgBouncerProcess.Start(TestPostgres.Instance.Port);
+        List<CommunityDocument> documents = [.. db.Documents(SyntheticBackfill.Months[0]), .. db.Documents(SyntheticBackfill.Months[1])];
+        using var session = new PowerShellSession();
+
+        // As a scheduled task would run it: the connection in NHSCOMMUNITY_CONNECTION, no -ConnectionString.
+        ScriptResult run = session.Run("""
+            $env:NHSCOMMUNITY_CONNECTION = $cs
+            try { $docs | Update-TrustMetrics -Verbose } finally { $env:NHSCOMMUNITY_CONNECTION = $null }
+            """, new Dictionary<string, object?> { ["docs"] = documents, ["cs"] = bouncer.ConnectionString(database) });
+
+        Assert.Empty(run.Errors);
+        Assert.Equal(24, run.Output.Count(o => ((TrustMetricsWriteResult)o.BaseObject).Status == TrustMetricsWriteStatus.Updated));
+        Assert.Contains(run.Verbose, v => v == $"Database: postgres@127.0.0.1:{bouncer.Port}/{database}");
+        Assert.Equal(2, run.Verbose.Count(v => v.Contains("; 1 round trip(s), 1 attempt(s)", StringComparison.Ordinal)));
+        Assert.All(db.Matches(SyntheticBackfill.Months[1], documents.Skip(12)), m => Assert.True(m.Value));
+    }
+
+    [SkippableFact]
     public async Task A_self_signed_server_certificate_is_verified_and_a_wrong_root_is_refused()
     {
         Skip.IfNot(TestPostgres.IsAvailable, TestPostgres.NotInstalledReason);
@@ -146,7 +170,10 @@ public class ConnectionTests
         using X509Certificate2 certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
         File.WriteAllText(certificatePath, certificate.ExportCertificatePem());
         File.WriteAllText(keyPath, key.ExportPkcs8PrivateKeyPem());
-        File.SetUnixFileMode(keyPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(keyPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
     }
 
     /// <summary>PostgreSQL reads its key only if the server's user owns it (mode 0600).</summary>

@@ -25,8 +25,9 @@ internal sealed class PgBouncerProcess : IDisposable
 
     public const string NotInstalledReason = "PgBouncer is not installed (Debian: apt-get install pgbouncer); .ci/run installs it";
 
-    public static string? Executable =>
-        new[] { "/usr/sbin/pgbouncer", "/usr/bin/pgbouncer", "/usr/local/bin/pgbouncer" }.FirstOrDefault(File.Exists);
+    private static readonly string[] Locations = ["/usr/sbin/pgbouncer", "/usr/bin/pgbouncer", "/usr/local/bin/pgbouncer"];
+
+    public static string? Executable => Locations.FirstOrDefault(File.Exists);
 
     public static bool IsInstalled => Executable is not null;
 

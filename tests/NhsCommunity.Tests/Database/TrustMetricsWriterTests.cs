@@ -125,7 +125,7 @@ public class TrustMetricsWriterTests
             // Mid-run: the month fails, clearly, with nothing written.
             MonthWriteOutcome outcome = await running.WriteMonthAsync(aug, db.Documents(aug), CancellationToken.None);
             Assert.True(outcome.Failure is BackfillLockedException, outcome.Failure?.ToString());
-            Assert.StartsWith("Another backfill is running on postgres@127.0.0.1:", outcome.Failure.Message, StringComparison.Ordinal);
+            Assert.StartsWith("Another backfill is running on postgres@127.0.0.1:", outcome.Failure!.Message, StringComparison.Ordinal);
             Assert.All(outcome.Results, r => Assert.Equal(TrustMetricsWriteStatus.Failed, r.Status));
             Assert.Equal(1, outcome.Attempts);
             Assert.Equal(state, db.MonthState(aug));

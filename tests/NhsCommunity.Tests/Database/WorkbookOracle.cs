@@ -82,7 +82,7 @@ internal sealed partial class WorkbookOracle
                         continue;
                     }
 
-                    ServiceDefinition service = ServiceCatalogue.TryMatch(heading, out ServiceDefinition known) ? known : ServiceCatalogue.Derive(heading);
+                    ServiceDefinition service = Service(heading);
                     string section = service.Category == ServiceCategory.Adult ? "adult_services" : "cyp_services";
                     long value = Convert.ToInt64(row[c], CultureInfo.InvariantCulture);
                     cells[(code, section, service.Key, BandCatalogue.JsonKey(band))] = value;
@@ -106,6 +106,21 @@ internal sealed partial class WorkbookOracle
 
         return new WorkbookOracle(period!.Value, split, cells);
     }
+
+    /// <summary>"(A) Podiatry ..." / "(CYP) Audiology": the catalogue's service of that category whose name matches, letters and digits only.</summary>
+    private static ServiceDefinition Service(string heading)
+    {
+        Match prefix = CategoryPrefix().Match(heading);
+        Assert.True(prefix.Success, $"service header without (A)/(CYP): '{heading}'");
+        ServiceCategory category = prefix.Groups[1].Value == "A" ? ServiceCategory.Adult : ServiceCategory.CYP;
+        string name = Letters(heading[prefix.Length..]);
+        return ServiceCatalogue.All.SingleOrDefault(s => s.Category == category && Letters(s.Name) == name) ?? ServiceCatalogue.Derive(heading);
+    }
+
+    private static string Letters(string text) => string.Concat(text.Where(char.IsLetterOrDigit).Select(char.ToLowerInvariant));
+
+    [GeneratedRegex(@"^\s*\((A|CYP)\)\s*")]
+    private static partial Regex CategoryPrefix();
 
     [GeneratedRegex(@"([A-Z][a-z]+ \d{4})\s*$")]
     private static partial Regex MonthAtEnd();

@@ -114,6 +114,62 @@ public class RealWorkbookDocumentTests
         }
     }
 
+    [SkippableTheory]
+    [MemberData(nameof(Months))]
+    public void Last_updated_is_the_cover_page_date_read_independently(string month)
+    {
+        Skip.IfNot(RepositoryPaths.HasRealWorkbooks, RepositoryPaths.NoSharedReason);
+        string file = RepositoryPaths.RealWorkbook(month);
+        string expected = CoverDate(file).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+        var documents = CommunityDocumentBuilder.Build(new WorkbookImporter().Read(file).Records).Documents;
+
+        Assert.NotEmpty(documents);
+        Assert.All(documents, d => Assert.Contains($"\"last_updated\":\"{expected}\"", d.Json, StringComparison.Ordinal));
+    }
+
+    /// <summary>The Cover page's "Revised:" date where it has one, else its "Published:" date (dd/mm/yyyy), read with ExcelDataReader.</summary>
+    private static DateTime CoverDate(string file)
+    {
+        // ExcelDataReader's configuration asks for code page 1252 even for .xlsx.
+        System.Text.Encoding.RegisterProvider(System.Text.CodePagesEncodingProvider.Instance);
+        using var stream = File.OpenRead(file);
+        using var reader = ExcelDataReader.ExcelReaderFactory.CreateReader(stream);
+        do
+        {
+            if (!reader.Name.Equals("Cover page", StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            DateTime? published = null, revised = null;
+            while (reader.Read())
+            {
+                string label = reader.GetValue(0)?.ToString()?.Trim() ?? "";
+                object? value = reader.FieldCount > 1 ? reader.GetValue(1) : null;
+                DateTime? date = value switch
+                {
+                    DateTime d => d,
+                    string text when DateTime.TryParseExact(text.Trim(), "dd/MM/yyyy", CultureInfo.InvariantCulture, DateTimeStyles.None, out DateTime d) => d,
+                    _ => null,
+                };
+                if (label.StartsWith("Published", StringComparison.OrdinalIgnoreCase))
+                {
+                    published = date;
+                }
+                else if (label.StartsWith("Revised", StringComparison.OrdinalIgnoreCase))
+                {
+                    revised = date;
+                }
+            }
+
+            return revised ?? published ?? throw new InvalidOperationException("no Published date on the Cover page of " + file);
+        }
+        while (reader.NextResult());
+
+        throw new InvalidOperationException("no Cover page in " + file);
+    }
+
     [SkippableFact]
     public void TAD_gets_documents_and_non_NHS_providers_do_not_in_every_month()
     {

@@ -123,6 +123,16 @@ public sealed class ImportCommunityWorkbookCommandTests : IClassFixture<ImportCo
     }
 
     [Fact]
+    public void A_folder_named_outright_is_an_error_that_says_how_to_read_its_workbooks()
+    {
+        ScriptResult result = _session.Run("Import-CommunityWorkbook -Path $dir", Vars());
+        Assert.Empty(result.Output);
+        ErrorRecord error = Assert.Single(result.Errors);
+        Assert.Equal("ImportCommunityWorkbookPathIsDirectory," + CmdletType, error.FullyQualifiedErrorId);
+        Assert.Contains("*.xlsx", error.Exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Errors_can_be_stopped_on_with_ErrorAction_Stop()
     {
         string text = BadInputs.WriteText(Beside("bad", "page.xlsx"));
