@@ -54,10 +54,10 @@ public static class BadInputs
             $"<p:encryptedKey spinCount=\"100000\" {Cipher} saltValue=\"{B64(16)}\" encryptedVerifierHashInput=\"{B64(16)}\" encryptedVerifierHashValue=\"{B64(64)}\" encryptedKeyValue=\"{B64(32)}\"/>" +
             "</keyEncryptor></keyEncryptors></encryption>";
 
-        // Version 4.4 (agile), flags 0x40, then the descriptor; padded with spaces (XML allows trailing white space).
+        // Version 4.4 (agile), reserved 0x40, then the descriptor: about 1 KB, so it lives in the mini stream.
         using var info = new MemoryStream();
         info.Write([4, 0, 4, 0, 0x40, 0, 0, 0]);
-        info.Write(Encoding.UTF8.GetBytes(descriptor.PadRight(4096 - 8)));
+        info.Write(Encoding.UTF8.GetBytes(descriptor));
 
         var package = new byte[8 + 4096];
         BitConverter.TryWriteBytes(package.AsSpan(0, 8), 4000L);

@@ -36,6 +36,23 @@ public class TestCommunityWorkbookCommandTests
         Assert.Equal(ProgressRecordType.Completed, result.Progress[^1].RecordType);
     }
 
+    [SkippableFact]
+    public void On_the_real_workbooks_only_band_sums_are_found_and_they_match_the_core_checker()
+    {
+        Skip.IfNot(RepositoryPaths.HasRealWorkbooks, RepositoryPaths.NoSharedReason);
+        using var session = new PowerShellSession();
+        ScriptResult result = session.Run(
+            "Test-CommunityWorkbook -Path ([System.IO.Path]::Combine($dir, '*.xlsx'))",
+            new Dictionary<string, object?> { ["dir"] = RepositoryPaths.RealWorkbookDirectory });
+
+        Assert.Empty(result.Errors);
+        Assert.All(result.Output, o => Assert.Equal("BandSum", o.Properties["Check"].Value.ToString()));
+        int expected = Directory.EnumerateFiles(RepositoryPaths.RealWorkbookDirectory, "*.xlsx")
+            .Sum(f => new NhsCommunity.Workbooks.Checks.WorkbookChecker().Check(new NhsCommunity.Workbooks.WorkbookImporter().Read(f)).Count());
+        Assert.Equal(expected, result.Output.Count);
+        Assert.Equal(4, result.Output.Select(o => o.Properties["File"].Value).Distinct().Count());
+    }
+
     [Fact]
     public void FileInfo_objects_bind_by_property_name_and_Check_filters_the_findings()
     {
