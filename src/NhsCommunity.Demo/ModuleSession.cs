@@ -1,63 +1,94 @@
 using System.Globalization;
 using System.Management.Automation;
 using System.Management.Automation.Runspaces;
+using NhsCommunity.Coverage;
 
 namespace NhsCommunity.Demo;
 
 /// <summary>
-/// Runs the backfill as a user would: the 7.6 engine, Import-Module on the repository's manifest, then
-/// Invoke-CommunityBackfill. Streams are echoed as they arrive (verbose "Read ..." lines, warnings,
-/// errors) and the summary object's figures are returned.
+/// The module as a user runs it: the 7.6 engine, Import-Module on the repository's manifest, then
+/// Invoke-CommunityBackfill and Test-CommunityCoverage. Streams are echoed as they arrive (verbose "Read ..."
+/// lines, warnings, errors); the results come back as objects.
 /// </summary>
-internal sealed class BackfillRunner(string manifestPath, TextWriter output, TextWriter errors)
+internal sealed class ModuleSession : IDisposable
 {
-    private const string Script = """
-        param([string]$Manifest, [string[]]$Workbooks, [string]$ConnectionString, [bool]$AddMissingRows)
-        Import-Module $Manifest -ErrorAction Stop
-        Invoke-CommunityBackfill -LiteralPath $Workbooks -ConnectionString $ConnectionString -AddMissingRows:$AddMissingRows -Verbose
-        """;
+    private readonly Runspace _runspace;
+    private readonly TextWriter _output;
+    private readonly TextWriter _errors;
 
-    public BackfillOutcome? Run(IReadOnlyList<string> workbooks, string connectionString, bool addMissingRows, CancellationToken cancellationToken)
+    public ModuleSession(string manifestPath, TextWriter output, TextWriter errors)
     {
-        using Runspace runspace = RunspaceFactory.CreateRunspace(InitialSessionState.CreateDefault2());
-        runspace.Open();
-        using PowerShell shell = PowerShell.Create();
-        shell.Runspace = runspace;
-        shell.AddScript(Script)
-            .AddParameter("Manifest", manifestPath)
-            .AddParameter("Workbooks", workbooks.ToArray())
-            .AddParameter("ConnectionString", connectionString)
-            .AddParameter("AddMissingRows", addMissingRows);
+        _output = output;
+        _errors = errors;
+        _runspace = RunspaceFactory.CreateRunspace(InitialSessionState.CreateDefault2());
+        _runspace.Open();
+        if (Invoke(ps => ps.AddCommand("Import-Module").AddParameter("Name", manifestPath).AddParameter("ErrorAction", "Stop"), CancellationToken.None) is null)
+        {
+            throw new DemoUsageException($"Import-Module '{manifestPath}' failed: build the module (dotnet build Cmdlets.sln -c Release).");
+        }
+    }
 
+    public BackfillOutcome? Backfill(IReadOnlyList<string> workbooks, string connectionString, bool addMissingRows, CancellationToken cancellationToken)
+    {
+        PSObject? summary = Invoke(
+            ps => ps.AddCommand("Invoke-CommunityBackfill")
+                .AddParameter("LiteralPath", workbooks.ToArray())
+                .AddParameter("ConnectionString", connectionString)
+                .AddParameter("AddMissingRows", addMissingRows)
+                .AddParameter("Verbose", true),
+            cancellationToken)?.LastOrDefault();
+        return summary is null ? null : Read(summary);
+    }
+
+    /// <summary>Test-CommunityCoverage over the months, comparing the stored numbers with the workbooks (SourceMismatch).</summary>
+    public CoverageReport? Coverage(DateTime from, DateTime to, IReadOnlyList<string> workbooks, string connectionString, CancellationToken cancellationToken)
+    {
+        PSObject? report = Invoke(
+            ps => ps.AddCommand("Test-CommunityCoverage")
+                .AddParameter("From", from)
+                .AddParameter("To", to)
+                .AddParameter("Path", workbooks.Select(WildcardPattern.Escape).ToArray())
+                .AddParameter("ConnectionString", connectionString),
+            cancellationToken)?.LastOrDefault();
+
+        // The module resolves NhsCommunity.Core to this program's copy (same build), so the report is the core type.
+        return report?.BaseObject as CoverageReport;
+    }
+
+    public void Dispose() => _runspace.Dispose();
+
+    private List<PSObject>? Invoke(Action<PowerShell> addCommand, CancellationToken cancellationToken)
+    {
+        using PowerShell shell = PowerShell.Create();
+        shell.Runspace = _runspace;
+        addCommand(shell);
         shell.Streams.Verbose.DataAdded += (_, e) =>
         {
             string message = shell.Streams.Verbose[e.Index].Message;
             if (message.StartsWith("Read '", StringComparison.Ordinal))
             {
-                output.WriteLine("  " + message.Replace(Path.GetDirectoryName(workbooks[0]) + Path.DirectorySeparatorChar, "", StringComparison.Ordinal));
+                // "Read '<folder>/<file>': ..." shown with the file name only.
+                int end = message.IndexOf("':", StringComparison.Ordinal);
+                _output.WriteLine(end > 6 ? $"  Read '{Path.GetFileName(message[6..end])}{message[end..]}" : "  " + message);
             }
         };
-        shell.Streams.Warning.DataAdded += (_, e) => output.WriteLine("  WARNING: " + shell.Streams.Warning[e.Index].Message);
-        shell.Streams.Error.DataAdded += (_, e) =>
-        {
-            ErrorRecord error = shell.Streams.Error[e.Index];
-            errors.WriteLine($"  ERROR {error.FullyQualifiedErrorId.Split(',')[0]}: {error.Exception.Message}");
-        };
+        shell.Streams.Warning.DataAdded += (_, e) => _output.WriteLine("  WARNING: " + shell.Streams.Warning[e.Index].Message);
+        shell.Streams.Error.DataAdded += (_, e) => WriteError(shell.Streams.Error[e.Index]);
 
         using CancellationTokenRegistration stop = cancellationToken.Register(() => shell.BeginStop(null, null));
-        PSObject? summary;
         try
         {
-            summary = shell.Invoke().LastOrDefault();
+            return shell.Invoke().ToList();
         }
         catch (RuntimeException e)
         {
-            errors.WriteLine($"  ERROR {e.ErrorRecord.FullyQualifiedErrorId.Split(',')[0]}: {e.Message}");
+            WriteError(e.ErrorRecord);
             return null;
         }
-
-        return summary is null ? null : Read(summary);
     }
+
+    private void WriteError(ErrorRecord error) =>
+        _errors.WriteLine($"  ERROR {error.FullyQualifiedErrorId.Split(',')[0]}: {error.Exception.Message}");
 
     private static BackfillOutcome Read(PSObject summary)
     {

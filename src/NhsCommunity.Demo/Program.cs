@@ -83,8 +83,8 @@ internal static class Program
 
             output.WriteLine();
             output.WriteLine($"Invoke-CommunityBackfill ({workbooks.Count} {(generated ? "generated " : "")}path(s)):");
-            BackfillOutcome? backfill = new BackfillRunner(Path.Combine(root, RepositoryLocator.ManifestFileName), output, errors)
-                .Run(workbooks, connectionString, addMissingRows, cancellationToken);
+            using var module = new ModuleSession(Path.Combine(root, RepositoryLocator.ManifestFileName), output, errors);
+            BackfillOutcome? backfill = module.Backfill(workbooks, connectionString, addMissingRows, cancellationToken);
             cancellationToken.ThrowIfCancellationRequested();
             if (backfill is null)
             {
@@ -93,8 +93,7 @@ internal static class Program
             }
 
             WriteBackfill(backfill, output);
-            bool coveragePassed = WriteCoverage(database, backfill, output, cancellationToken);
-
+            bool coveragePassed = WriteCoverage(module, workbooks, connectionString, backfill, output, errors, cancellationToken);
             output.WriteLine();
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Done in {clock.Elapsed.TotalSeconds:0.0} s."));
             return backfill.ExitCode != 0 || !coveragePassed ? 1 : 0;
@@ -293,18 +292,29 @@ internal static class Program
         }
     }
 
-    private static bool WriteCoverage(DatabaseTarget database, BackfillOutcome backfill, TextWriter output, CancellationToken cancellationToken)
+    private static bool WriteCoverage(
+        ModuleSession module, IReadOnlyList<string> workbooks, string connectionString, BackfillOutcome backfill, TextWriter output, TextWriter errors, CancellationToken cancellationToken)
     {
         if (backfill.Months.Count == 0)
         {
             return backfill.FilesRead > 0;
         }
 
-        var scope = new CoverageScope { From = backfill.Months.Min(), To = backfill.Months.Max() };
-        CoverageReport report = CoverageAnalyzer.Run(database, scope, cancellationToken: cancellationToken);
+        DateTime from = backfill.Months.Min();
+        DateTime to = backfill.Months.Max();
         output.WriteLine();
-        output.WriteLine($"Coverage of trust_metrics.community_data, {scope.FromMonth:yyyy-MM} to {scope.ToMonth:yyyy-MM}:");
+        output.WriteLine($"Test-CommunityCoverage {from:yyyy-MM} to {to:yyyy-MM}, stored numbers compared with the workbooks:");
+        var clock = Stopwatch.StartNew();
+        CoverageReport? report = module.Coverage(from, to, workbooks, connectionString, cancellationToken);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (report is null)
+        {
+            errors.WriteLine("Test-CommunityCoverage returned no report.");
+            return false;
+        }
+
         CoverageTable.Write(report, output);
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  ({clock.Elapsed.TotalSeconds:0.0} s)"));
         return report.Passed;
     }
 
