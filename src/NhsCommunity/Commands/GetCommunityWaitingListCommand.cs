@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using NhsCommunity.Catalogue;
+using NhsCommunity.Commands.Completion;
 using NhsCommunity.Queries;
 
 namespace NhsCommunity.Commands;
