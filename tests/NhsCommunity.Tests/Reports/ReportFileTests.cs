@@ -165,8 +165,8 @@ public sealed class ReportFileTests : IClassFixture<RealBackfillFixture>, IDispo
 
         string dom = ChromiumBrowser.DumpDom(html);
         int months = report.ToMatrix().Periods.Count;
-        Assert.Equal(report.Trusts * months, Regex.Matches(dom, "<rect class=\"cell\"").Count);
-        Assert.Equal(report.Periods, Regex.Matches(dom, "<rect class=\"bar52\"").Count);
+        Assert.Equal(report.Trusts * months, Regex.Count(dom, "<rect class=\"cell\""));
+        Assert.Equal(report.Periods, Regex.Count(dom, "<rect class=\"bar52\""));
         Assert.Contains("<svg class=\"heatmap\"", dom, StringComparison.Ordinal);
         Assert.Contains("<svg class=\"chart\"", dom, StringComparison.Ordinal);
 
