@@ -47,6 +47,12 @@ internal sealed class CoverageBenchmark : IBenchmark
         Console.WriteLine(Scalar(connection, "SELECT format('%s rows, %s documents, %s services, table %s', count(*), count(community_data), sum((community_data->'metadata'->>'services_reported')::int), pg_size_pretty(pg_total_relation_size('trust_metrics'))) FROM trust_metrics"));
         Console.WriteLine();
 
+        if (args.Contains("--print-sql"))
+        {
+            Console.WriteLine(CoverageQueries.ReportSql(CoverageChecks.All.Where(c => !c.NeedsSource).ToArray(), new CoverageSql(new CoverageScope(), SqlStyle.Literals)));
+            return 0;
+        }
+
         if (args.Contains("--explain"))
         {
             // The plans of the two statements of a report, for finding where time goes.
