@@ -12,6 +12,7 @@ internal static class Program
         new ImportOnceCommand(),
         new BackfillBenchmark(),
         new BackfillOnceCommand(),
+        new CoverageBenchmark(),
     ];
 
     private static int Main(string[] args)

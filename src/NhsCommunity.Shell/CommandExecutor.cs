@@ -14,6 +14,7 @@ internal sealed class CommandExecutor : IDisposable
     private readonly ShellUserInterface _ui;
     private readonly object _currentLock = new();
     private PowerShell? _current;
+    private bool _stopRequested;
 
     public CommandExecutor(Runspace runspace, ShellUserInterface ui)
     {
@@ -140,6 +141,7 @@ internal sealed class CommandExecutor : IDisposable
         lock (_currentLock)
         {
             _current = ps;
+            _stopRequested = false;
         }
     }
 
@@ -147,11 +149,18 @@ internal sealed class CommandExecutor : IDisposable
     {
         lock (_currentLock)
         {
-            if (_current is not null)
+            if (_current is not null && !_stopRequested)
             {
                 // Stop the pipeline, keep the shell: the prompt (or the rest of standard input) carries on.
+                // A second Ctrl+C while a command ignores the stop (a long .NET call) ends the shell.
                 e.Cancel = true;
+                _stopRequested = true;
                 _current.BeginStop(null, null);
+                return;
+            }
+
+            if (_current is not null)
+            {
                 return;
             }
         }

@@ -72,17 +72,6 @@ internal sealed class ShellUserInterface : PSHostUserInterface
     public override void WriteDebugLine(string message) =>
         WriteDiagnostic(FormatStyle.Debug, "DEBUG: " + message);
 
-    public override void WriteInformation(InformationRecord record)
-    {
-        // Host messages (Write-Host style) are written by the engine through Write/WriteLine already;
-        // other information records reach the console only when $InformationPreference asks for them,
-        // in which case the engine calls this method and we print the message.
-        if (record.MessageData is not HostInformationMessage)
-        {
-            WriteOut(record.MessageData?.ToString() ?? string.Empty, newLine: true);
-        }
-    }
-
     public override void WriteProgress(long sourceId, ProgressRecord record)
     {
         lock (_writeLock)

@@ -141,6 +141,17 @@ public class ShellCommandTests
     }
 
     [Fact]
+    public void Information_messages_print_once_and_only_when_InformationAction_asks()
+    {
+        string script = "function Test-Info { [CmdletBinding()] param() $PSCmdlet.WriteInformation('loaded 12 workbooks', [string[]]@()) }; Test-Info; 'quiet above'; Test-Info -InformationAction Continue";
+
+        ShellResult result = ShellProcess.Run(["-Command", script]);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(["quiet above", "loaded 12 workbooks"], result.Lines);
+    }
+
+    [Fact]
     public void Progress_is_not_drawn_when_stderr_is_redirected()
     {
         string script = "function Test-Progress { [CmdletBinding()] param() foreach ($i in 1..3) { $PSCmdlet.WriteProgress([System.Management.Automation.ProgressRecord]::new(1, 'Loading', \"step $i\")) }; 'finished' }; Test-Progress";

@@ -1,0 +1,105 @@
+<#
+.SYNOPSIS
+    Monthly scheduled refresh: backfills the CHS workbooks in a folder into trust_metrics and logs what it did.
+
+.DESCRIPTION
+    Drop new or revised monthly workbooks into the folder and schedule this script (cron, systemd timer,
+    Task Scheduler). Every run backfills the whole folder with Invoke-CommunityBackfill; months whose
+    documents have not changed write nothing, so re-running is always safe.
+
+    Each run appends timestamped lines (UTC) to -LogPath: the database as user@host:port/database, every
+    workbook read, the summary, and one line per failure naming the file or month. The connection string
+    and password never reach the log.
+
+    Exit status: 0 when every workbook was read and every month written (or unchanged); 1 otherwise.
+
+    Runs under the NhsCommunity shell (no pwsh needed) and under pwsh 7.4+, using only the engine's core
+    cmdlets and .NET.
+
+.EXAMPLE
+    nhscommunity -NonInteractive -File examples/Invoke-ScheduledRefresh.ps1 -WorkbookFolder /data/chs -LogPath /var/log/nhscommunity/refresh.log
+
+.EXAMPLE
+    # crontab: 06:30 on the 15th of each month, database from the environment
+    30 6 15 * * NHSCOMMUNITY_CONNECTION='Host=db.example;Database=nhs;Username=loader' /opt/nhscommunity/nhscommunity -NonInteractive -File /opt/nhscommunity/examples/Invoke-ScheduledRefresh.ps1 -WorkbookFolder /data/chs -LogPath /var/log/nhscommunity/refresh.log
+#>
+[CmdletBinding()]
+param(
+    # The folder the monthly workbooks are saved in (.xlsx; subfolders are not searched).
+    [Parameter(Mandatory)]
+    [string] $WorkbookFolder,
+
+    # The log file; created if missing, appended to otherwise.
+    [Parameter(Mandatory)]
+    [string] $LogPath,
+
+    # Npgsql connection string; by default NHSCOMMUNITY_CONNECTION (or the PG* variables) decides.
+    [string] $ConnectionString = $env:NHSCOMMUNITY_CONNECTION
+)
+
+# Utility cmdlets (Get-Date, Out-File, Add-Content, Join-Path...) are not in every host: use .NET.
+$LogPath = [System.IO.Path]::GetFullPath($LogPath, $PWD.ProviderPath)
+$WorkbookFolder = [System.IO.Path]::GetFullPath($WorkbookFolder, $PWD.ProviderPath)
+$logFolder = [System.IO.Path]::GetDirectoryName($LogPath)
+if ($logFolder) { [void][System.IO.Directory]::CreateDirectory($logFolder) }
+
+# Write-Verbose is a Utility cmdlet too: the script's own cmdlet object writes the verbose stream.
+$scriptCmdlet = $PSCmdlet
+function Write-RefreshLog([string] $Message) {
+    $line = '{0} {1}' -f [DateTime]::UtcNow.ToString('yyyy-MM-ddTHH:mm:ssZ', [System.Globalization.CultureInfo]::InvariantCulture), $Message
+    [System.IO.File]::AppendAllText($LogPath, $line + [Environment]::NewLine)
+    $scriptCmdlet.WriteVerbose($line)
+}
+
+try {
+    Write-RefreshLog "Refresh started: $WorkbookFolder"
+    if (-not [System.IO.Directory]::Exists($WorkbookFolder)) {
+        Write-RefreshLog "FAILED: the workbook folder '$WorkbookFolder' does not exist"
+        exit 1
+    }
+
+    if (-not (Get-Command Invoke-CommunityBackfill -ErrorAction Ignore)) {
+        # Not preloaded (pwsh): the repository's manifest beside this folder, else an installed module.
+        $manifest = [System.IO.Path]::Combine($PSScriptRoot, '..', 'NhsCommunity.psd1')
+        if ([System.IO.File]::Exists($manifest)) { Import-Module $manifest -ErrorAction Stop }
+        else { Import-Module NhsCommunity -ErrorAction Stop }
+    }
+
+    $backfill = @{ Path = $WorkbookFolder; ErrorVariable = 'problems'; Verbose = $true }
+    if ($ConnectionString) { $backfill.ConnectionString = $ConnectionString }
+
+    # Verbose records (4>&1) come back beside the summary: the workbooks read and the database used.
+    $summary = $null
+    Invoke-CommunityBackfill @backfill 4>&1 | ForEach-Object {
+        if ($_ -is [System.Management.Automation.VerboseRecord]) {
+            if ($_.Message -like 'Read *' -or $_.Message -like 'Database:*') { Write-RefreshLog $_.Message }
+        }
+        else { $summary = $_ }
+    }
+
+    foreach ($problem in $problems) {
+        Write-RefreshLog ('ERROR {0}: {1} ({2})' -f $problem.FullyQualifiedErrorId.Split(',')[0], $problem.Exception.Message, $problem.TargetObject)
+    }
+
+    if ($null -eq $summary) {
+        Write-RefreshLog 'FAILED: the backfill returned no summary'
+        exit 1
+    }
+
+    Write-RefreshLog ('Backfill {0} into {1}: files {2} read, {3} failed; months [{4}] {5} written, {6} failed; trusts {7} updated, {8} unchanged, {9} inserted, {10} not in trust_metrics; {11:0.0} s' -f
+        $summary.RunId, $summary.Database, $summary.FilesRead, $summary.FilesFailed, $summary.Months, $summary.MonthsWritten,
+        $summary.MonthsFailed, $summary.TrustsUpdated, $summary.TrustsUnchanged, $summary.TrustsInserted, $summary.TrustsNotInDatabase,
+        $summary.Duration.TotalSeconds)
+    foreach ($failure in $summary.Failures) {
+        Write-RefreshLog "FAILED: $failure"
+    }
+
+    Write-RefreshLog ('Refresh finished: exit {0}' -f $summary.ExitCode)
+    exit $summary.ExitCode
+}
+catch {
+    # Terminating errors (no database, bad connection settings, locked backfill): the module's messages
+    # name the database as user@host:port/database and never carry the connection string.
+    Write-RefreshLog ('FAILED: {0}: {1}' -f $_.FullyQualifiedErrorId.Split(',')[0], $_.Exception.Message)
+    exit 1
+}

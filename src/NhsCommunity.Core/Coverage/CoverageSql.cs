@@ -1,0 +1,215 @@
+using System.Globalization;
+using System.Text;
+using NhsCommunity.Catalogue;
+
+namespace NhsCommunity.Coverage;
+
+/// <summary>
+/// The relations every check and the coverage query read, written once:
+/// <list type="bullet">
+/// <item><c>scope</c>: the trust_metrics rows in scope, the document as <c>doc</c>;</item>
+/// <item><c>services</c>: one row per service of a document (<c>json_key</c>, <c>service</c>, value <c>v</c>);</item>
+/// <item><c>service_totals</c>: per document, the count of services, their total and 52+ week figures, and the
+/// services that are not plainly clean (<c>suspects</c>);</item>
+/// <item><c>docs</c>: one small row per scope row: <c>doc_state</c> ('object', 'empty', 'null' or 'invalid'), the JSON
+/// types of the document and its three top keys, <c>metadata</c>, the figures of service_totals, and per trust the
+/// rows with data and the first and last month with data;</item>
+/// <item><c>facts</c>: those suspect services with every band's JSON type (<c>&lt;key&gt;_type</c>) and number
+/// (<c>&lt;key&gt;</c>), and the document's metadata.blank_bands (band paths the workbook left blank);</item>
+/// <item><c>source_cells</c> (with workbooks only): the workbook cells, one row per band of a service.</item>
+/// </list>
+/// </summary>
+public sealed class CoverageSql
+{
+    public const string Table = "trust_metrics";
+
+    public static readonly IReadOnlyList<string> CategoryKeys = ["adult_services", "cyp_services"];
+
+    public static readonly IReadOnlyList<string> MetadataNumberKeys =
+        ["services_reported", "total_waiting_all_services", "services_with_52plus_breaches"];
+
+    public static readonly IReadOnlyList<string> MetadataKeys = [.. MetadataNumberKeys, "last_updated"];
+
+    /// <summary>The eight keys every service carries.</summary>
+    public static readonly IReadOnlyList<string> RequiredBandKeys =
+        BandCatalogue.All.Where(b => b.Band <= WaitBand.Wait52PlusWeeks).Select(b => b.JsonKey).ToArray();
+
+    /// <summary>The split of the 52+ band, present from December 2024.</summary>
+    public static readonly IReadOnlyList<string> SplitBandKeys =
+        [BandCatalogue.JsonKey(WaitBand.Wait52To104Weeks), BandCatalogue.JsonKey(WaitBand.Wait104PlusWeeks)];
+
+    public static readonly IReadOnlyList<string> AllBandKeys = BandCatalogue.All.Select(b => b.JsonKey).ToArray();
+
+    /// <summary>The bands that add up to total_waiting (six bands up to 52 weeks, then 52+).</summary>
+    public static readonly IReadOnlyList<string> BandSumKeys =
+        [.. BandCatalogue.UpTo52Weeks.Select(BandCatalogue.JsonKey), BandCatalogue.JsonKey(WaitBand.Wait52PlusWeeks)];
+
+    public CoverageSql(CoverageScope scope, SqlStyle style)
+    {
+        Scope = scope;
+        Style = style;
+    }
+
+    public CoverageScope Scope { get; }
+
+    public SqlStyle Style { get; }
+
+    public static string Key(WaitBand band) => BandCatalogue.JsonKey(band);
+
+    /// <summary>A SQL string literal.</summary>
+    public static string Quote(string text) => "'" + text.Replace("'", "''", StringComparison.Ordinal) + "'";
+
+    public static string QuoteIdentifier(string name) => "\"" + name.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+
+    public static string ArrayLiteral(IEnumerable<string> values) => "ARRAY[" + string.Join(", ", values.Select(Quote)) + "]::text[]";
+
+    public static string DateLiteral(DateTime date) => "DATE '" + date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + "'";
+
+    /// <summary>The WHERE clause selecting the rows in scope from trust_metrics aliased <paramref name="alias"/>.</summary>
+    public string ScopeFilter(string alias = "t")
+    {
+        var where = new List<string>
+        {
+            $"lower(btrim({alias}.data_type)) = lower({Value("data_type", Quote(Scope.DataType))})",
+        };
+        if (Scope.FromMonth is { } from)
+        {
+            where.Add($"{alias}.period >= {Value("from", DateLiteral(from))}");
+        }
+
+        if (Scope.ToMonth is { } to)
+        {
+            where.Add($"{alias}.period <= {Value("to", DateLiteral(to))}");
+        }
+
+        if (Scope.NormalisedTrustCodes.Count > 0)
+        {
+            where.Add($"upper(btrim({alias}.trust_code)) = ANY({Value("trusts", ArrayLiteral(Scope.NormalisedTrustCodes))})");
+        }
+
+        return string.Join("\n      AND ", where);
+    }
+
+    /// <summary>"WITH scope AS (...), docs AS (...), ...": the shared relations, ready for a SELECT.</summary>
+    /// <remarks>
+    /// Built for one pass over the services: <c>service_totals</c> reads every service once (a flat jsonb_each and a
+    /// GROUP BY, which PostgreSQL does fast) and keeps aside only the services that fail
+    /// <see cref="CleanServicePredicate"/>; the service checks then examine those few in detail (<c>facts</c>).
+    /// Only the small relations are materialised; the documents themselves never are.
+    /// </remarks>
+    public string Prefix(bool withSource = false)
+    {
+        string column = QuoteIdentifier(Scope.Column);
+        string w52 = Key(WaitBand.Wait52PlusWeeks);
+        var typed = new StringBuilder();
+        foreach (string key in AllBandKeys)
+        {
+            typed.Append(CultureInfo.InvariantCulture, $",\n           jsonb_typeof(x.v -> '{key}') AS {key}_type,")
+                 .Append(CultureInfo.InvariantCulture, $"\n           CASE WHEN jsonb_typeof(x.v -> '{key}') = 'number' THEN (x.v -> '{key}')::numeric END AS {key}");
+        }
+
+        var sql = new StringBuilder();
+        sql.Append(CultureInfo.InvariantCulture, $$"""
+            WITH scope AS NOT MATERIALIZED (
+                SELECT t.id, upper(btrim(t.trust_code)) AS trust_code, t.trust_name, t.period, t.data_type,
+                       t.icb_code, t.icb_name, t.{{column}} AS doc
+                FROM {{Table}} t
+                WHERE {{ScopeFilter()}}
+            ),
+            services AS NOT MATERIALIZED (
+                SELECT s.id, s.trust_code, s.period, c.json_key, e.key AS service, c.json_key || '.' || e.key AS service_path, e.value AS v
+                FROM scope s
+                CROSS JOIN LATERAL (VALUES ('adult_services'), ('cyp_services')) AS c(json_key)
+                CROSS JOIN LATERAL jsonb_each(CASE WHEN jsonb_typeof(s.doc -> c.json_key) = 'object' THEN s.doc -> c.json_key ELSE '{}'::jsonb END) AS e
+                WHERE jsonb_typeof(s.doc) = 'object'
+            ),
+            service_totals AS NOT MATERIALIZED (
+                SELECT e.id, count(*) AS services,
+                       coalesce(sum(CASE WHEN jsonb_typeof(e.v -> 'total_waiting') = 'number' THEN (e.v -> 'total_waiting')::numeric END), 0) AS total_waiting,
+                       count(*) FILTER (WHERE jsonb_typeof(e.v -> '{{w52}}') = 'number' AND (e.v -> '{{w52}}')::numeric > 0) AS services_52,
+                       coalesce(sum(CASE WHEN jsonb_typeof(e.v -> '{{w52}}') = 'number' THEN (e.v -> '{{w52}}')::numeric END), 0) AS waiting_52,
+                       jsonb_agg(jsonb_build_array(e.json_key, e.service, e.v)) FILTER (WHERE NOT ({{CleanServicePredicate("e")}})) AS suspects
+                FROM services e
+                GROUP BY e.id
+            ),
+            docs AS MATERIALIZED (
+                SELECT s.id, s.trust_code, s.trust_name, s.period, s.data_type, s.icb_code, s.icb_name,
+                       jsonb_typeof(s.doc) AS doc_type,
+                       CASE WHEN s.doc IS NULL OR jsonb_typeof(s.doc) = 'null' THEN 'null'
+                            WHEN jsonb_typeof(s.doc) <> 'object' THEN 'invalid'
+                            WHEN s.doc = '{}'::jsonb THEN 'empty'
+                            ELSE 'object' END AS doc_state,
+                       jsonb_typeof(s.doc -> 'adult_services') AS adult_services_type,
+                       jsonb_typeof(s.doc -> 'cyp_services') AS cyp_services_type,
+                       jsonb_typeof(s.doc -> 'metadata') AS metadata_type,
+                       CASE WHEN jsonb_typeof(s.doc -> 'metadata') = 'object' THEN s.doc -> 'metadata' END AS metadata,
+                       coalesce(a.services, 0) AS services, coalesce(a.total_waiting, 0) AS total_waiting,
+                       coalesce(a.services_52, 0) AS services_52, coalesce(a.waiting_52, 0) AS waiting_52, a.suspects,
+                       count(*) FILTER (WHERE a.services > 0) OVER trust AS trust_months_with_data,
+                       min(s.period) FILTER (WHERE a.services > 0) OVER trust AS trust_first_period,
+                       max(s.period) FILTER (WHERE a.services > 0) OVER trust AS trust_last_period
+                FROM scope s
+                LEFT JOIN service_totals a ON a.id = s.id
+                WINDOW trust AS (PARTITION BY s.trust_code)
+            ),
+            facts AS MATERIALIZED (
+                SELECT x.*, jsonb_typeof(x.v) AS shape{{typed}}
+                FROM (SELECT d.id, d.trust_code, d.period, p ->> 0 AS json_key, p ->> 1 AS service, (p ->> 0) || '.' || (p ->> 1) AS service_path,
+                             p -> 2 AS v, d.metadata -> 'blank_bands' AS blank_bands
+                      FROM docs d
+                      CROSS JOIN LATERAL jsonb_array_elements(d.suspects) AS p
+                      WHERE d.suspects IS NOT NULL) AS x
+            )
+            """);
+        if (withSource)
+        {
+            sql.Append(",\n").Append(SourceCells());
+        }
+
+        return sql.ToString();
+    }
+
+    /// <summary>
+    /// True for a service no service check can fault: an object with the eight keys, every value a
+    /// non-negative whole number (its text is digits only), both halves of the split or neither, bands that add
+    /// up to the total and the split to the 52+ band, and a key the catalogue knows. A cheap filter: anything it
+    /// lets through is examined in full by the checks, so it may err only towards suspicion.
+    /// </summary>
+    public static string CleanServicePredicate(string alias)
+    {
+        string v = alias + ".v";
+        string N(string key) => $"({v} ->> '{key}')::numeric";
+        string adult = ArrayLiteral(ServiceCatalogue.All.Where(s => s.Category == ServiceCategory.Adult).Select(s => s.Key));
+        string cyp = ArrayLiteral(ServiceCatalogue.All.Where(s => s.Category == ServiceCategory.CYP).Select(s => s.Key));
+        return $$"""
+            CASE WHEN jsonb_typeof({{v}}) = 'object'
+                      AND {{v}} ?& {{ArrayLiteral(RequiredBandKeys)}}
+                      AND ({{v}} ? '{{SplitBandKeys[0]}}') = ({{v}} ? '{{SplitBandKeys[1]}}')
+                      AND {{v}}::text ~ '^\{"[a-z0-9_]+": [0-9]+(, "[a-z0-9_]+": [0-9]+)*\}$'
+                      AND CASE {{alias}}.json_key WHEN 'adult_services' THEN {{alias}}.service = ANY({{adult}}) ELSE {{alias}}.service = ANY({{cyp}}) END
+                 THEN {{N(RequiredBandKeys[0])}} = {{string.Join(" + ", BandSumKeys.Select(N))}}
+                      AND (NOT {{v}} ? '{{SplitBandKeys[0]}}' OR {{N(Key(WaitBand.Wait52PlusWeeks))}} = {{N(SplitBandKeys[0])}} + {{N(SplitBandKeys[1])}})
+                 ELSE false END
+            """;
+    }
+
+    /// <summary>The workbook cells: parameter arrays when run, an empty relation with a note when printed.</summary>
+    private string SourceCells() => Style == SqlStyle.Parameters
+        ? """
+            source_cells AS (
+                SELECT * FROM unnest(@src_trust::text[], @src_period::date[], @src_json_key::text[], @src_service::text[], @src_band::text[], @src_value::numeric[])
+                    AS c(trust_code, period, json_key, service, band_key, value)
+            )
+            """
+        : """
+            -- The workbook cells, one row per band of a service (value NULL for a blank cell). Test-CommunityCoverage -Path
+            -- fills this from the workbooks; here it is empty, so this check finds nothing until you load the cells.
+            source_cells AS (
+                SELECT NULL::text AS trust_code, NULL::date AS period, NULL::text AS json_key, NULL::text AS service,
+                       NULL::text AS band_key, NULL::numeric AS value
+                WHERE false
+            )
+            """;
+
+    private string Value(string parameter, string literal) => Style == SqlStyle.Parameters ? "@" + parameter : literal;
+}

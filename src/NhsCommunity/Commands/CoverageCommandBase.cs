@@ -1,0 +1,92 @@
+using System.Data.Common;
+using System.Management.Automation;
+using NhsCommunity.Coverage;
+using NhsCommunity.Database;
+
+namespace NhsCommunity.Commands;
+
+/// <summary>
+/// What the commands that read community_data share: the rows in scope (-From, -To, -TrustCode,
+/// -DataType, -Column) on top of the connection parameters, and the errors for a database that fails.
+/// </summary>
+public abstract class CoverageCommandBase : DatabaseCommandBase
+{
+    /// <summary>First month to include (any day of it).</summary>
+    [Parameter]
+    public DateTime? From { get; set; }
+
+    /// <summary>Last month to include (any day of it).</summary>
+    [Parameter]
+    public DateTime? To { get; set; }
+
+    /// <summary>Trust codes to include (case-insensitive); all when omitted.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    [Alias("Trust")]
+    public string[]? TrustCode { get; set; }
+
+    /// <summary>trust_metrics.data_type of the rows to read.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string DataType { get; set; } = CoverageScope.DefaultDataType;
+
+    /// <summary>The JSONB column holding the documents.</summary>
+    [Parameter]
+    [ValidatePattern("^[A-Za-z_][A-Za-z0-9_]{0,62}$")]
+    public string Column { get; set; } = CoverageScope.DefaultColumn;
+
+    /// <summary>Trust codes gathered from the pipeline (ValueFromPipelineByPropertyName) and the parameter.</summary>
+    protected List<string> TrustCodes { get; } = [];
+
+    protected override void ProcessRecord()
+    {
+        if (TrustCode is not null)
+        {
+            TrustCodes.AddRange(TrustCode.Where(c => !string.IsNullOrWhiteSpace(c)));
+        }
+    }
+
+    protected CoverageScope CreateScope()
+    {
+        if (From is { } from && To is { } to && from > to)
+        {
+            ThrowTerminatingError(new ErrorRecord(
+                new ArgumentException($"-From ({from:yyyy-MM}) is after -To ({to:yyyy-MM}): no month can be in between."),
+                ErrorIdPrefix + "InvalidRange",
+                ErrorCategory.InvalidArgument,
+                from));
+        }
+
+        return new CoverageScope
+        {
+            DataType = DataType,
+            Column = Column,
+            From = From,
+            To = To,
+            TrustCodes = TrustCodes.Distinct(StringComparer.OrdinalIgnoreCase).ToArray(),
+        };
+    }
+
+    /// <summary>
+    /// Runs a database read and turns its failures into terminating errors naming the database only:
+    /// "&lt;Cmdlet&gt;DatabaseUnavailable" (cannot connect) and "&lt;Cmdlet&gt;QueryFailed" (e.g. no trust_metrics table).
+    /// </summary>
+    protected T ReadDatabase<T>(Func<T> read)
+    {
+        try
+        {
+            return read();
+        }
+        catch (DatabaseUnavailableException e)
+        {
+            ThrowUnavailable(e);
+            throw;
+        }
+        catch (DbException e) when (!CancellationToken.IsCancellationRequested)
+        {
+            var problem = new InvalidOperationException($"Reading {Database.Description} failed: {Database.Redact(e.Message)}", e);
+            ThrowTerminatingError(DatabaseError(problem, "QueryFailed", ErrorCategory.ReadError, Database.Description));
+            throw;
+        }
+    }
+}
