@@ -29,8 +29,13 @@ public sealed class GetCommunityWaitingListCommand : CoverageCommandBase
     public DateTime[]? Period { get; set; }
 
     /// <summary>Adult or CYP services only.</summary>
+    /// <remarks>
+    /// A string, not the core's enum: a nullable enum field is a value type PowerShell must lay out when it
+    /// scans the module's types, before the module can load the core into its own load context.
+    /// </remarks>
     [Parameter]
-    public ServiceCategory? Category { get; set; }
+    [ValidateSet(nameof(ServiceCategory.Adult), nameof(ServiceCategory.CYP), IgnoreCase = true)]
+    public string? Category { get; set; }
 
     /// <summary>Service keys (audiology, ltc_diabetes, ...); tab completes.</summary>
     [Parameter]
@@ -73,7 +78,7 @@ public sealed class GetCommunityWaitingListCommand : CoverageCommandBase
             Scope = CreateScope(),
             IcbCodes = _icbCodes.Distinct(StringComparer.OrdinalIgnoreCase).ToArray(),
             Periods = Period ?? [],
-            Category = Category,
+            Category = Category is null ? null : Enum.Parse<ServiceCategory>(Category, ignoreCase: true),
             Services = Service ?? [],
             MinTotalWaiting = MinTotalWaiting,
             Min52PlusWeeks = Min52PlusWeeks,
