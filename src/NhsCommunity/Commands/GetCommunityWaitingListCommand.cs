@@ -28,9 +28,13 @@ public sealed class GetCommunityWaitingListCommand : CoverageCommandBase
     [ValidateNotNullOrEmpty]
     public DateTime[]? Period { get; set; }
 
+    // Boxed: a Nullable<core enum> field would make the runtime load NhsCommunity.Core while PowerShell
+    // lists the module's types, before the module initialiser can point it at Dependencies/.
+    private object? _category;
+
     /// <summary>Adult or CYP services only.</summary>
     [Parameter]
-    public ServiceCategory? Category { get; set; }
+    public ServiceCategory? Category { get => (ServiceCategory?)_category; set => _category = value; }
 
     /// <summary>Service keys (audiology, ltc_diabetes, ...); tab completes.</summary>
     [Parameter]
