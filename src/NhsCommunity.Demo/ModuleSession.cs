@@ -40,15 +40,21 @@ internal sealed class ModuleSession : IDisposable
         return summary is null ? null : Read(summary);
     }
 
-    /// <summary>Test-CommunityCoverage over the months, comparing the stored numbers with the workbooks (SourceMismatch).</summary>
-    public CoverageReport? Coverage(DateTime from, DateTime to, IReadOnlyList<string> workbooks, string connectionString, CancellationToken cancellationToken)
+    /// <summary>Test-CommunityCoverage over the months; given workbooks, it also compares the stored numbers with them (SourceMismatch).</summary>
+    public CoverageReport? Coverage(DateTime from, DateTime to, IReadOnlyList<string>? workbooks, string connectionString, CancellationToken cancellationToken)
     {
         PSObject? report = Invoke(
-            ps => ps.AddCommand("Test-CommunityCoverage")
-                .AddParameter("From", from)
-                .AddParameter("To", to)
-                .AddParameter("Path", workbooks.Select(WildcardPattern.Escape).ToArray())
-                .AddParameter("ConnectionString", connectionString),
+            ps =>
+            {
+                ps.AddCommand("Test-CommunityCoverage")
+                    .AddParameter("From", from)
+                    .AddParameter("To", to)
+                    .AddParameter("ConnectionString", connectionString);
+                if (workbooks is { Count: > 0 })
+                {
+                    ps.AddParameter("Path", workbooks.Select(WildcardPattern.Escape).ToArray());
+                }
+            },
             cancellationToken)?.LastOrDefault();
 
         // The module resolves NhsCommunity.Core to this program's copy (same build), so the report is the core type.

@@ -93,7 +93,7 @@ internal static class Program
             }
 
             WriteBackfill(backfill, output);
-            bool coveragePassed = WriteCoverage(module, workbooks, connectionString, backfill, output, errors, cancellationToken);
+            bool coveragePassed = WriteCoverage(module, options.CompareWithWorkbooks ? workbooks : null, connectionString, backfill, output, errors, cancellationToken);
             output.WriteLine();
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Done in {clock.Elapsed.TotalSeconds:0.0} s."));
             return backfill.ExitCode != 0 || !coveragePassed ? 1 : 0;
@@ -293,7 +293,7 @@ internal static class Program
     }
 
     private static bool WriteCoverage(
-        ModuleSession module, IReadOnlyList<string> workbooks, string connectionString, BackfillOutcome backfill, TextWriter output, TextWriter errors, CancellationToken cancellationToken)
+        ModuleSession module, IReadOnlyList<string>? workbooks, string connectionString, BackfillOutcome backfill, TextWriter output, TextWriter errors, CancellationToken cancellationToken)
     {
         if (backfill.Months.Count == 0)
         {
@@ -303,7 +303,7 @@ internal static class Program
         DateTime from = backfill.Months.Min();
         DateTime to = backfill.Months.Max();
         output.WriteLine();
-        output.WriteLine($"Test-CommunityCoverage {from:yyyy-MM} to {to:yyyy-MM}, stored numbers compared with the workbooks:");
+        output.WriteLine($"Test-CommunityCoverage {from:yyyy-MM} to {to:yyyy-MM}{(workbooks is null ? "" : ", stored numbers compared with the workbooks")}:");
         var clock = Stopwatch.StartNew();
         CoverageReport? report = module.Coverage(from, to, workbooks, connectionString, cancellationToken);
         cancellationToken.ThrowIfCancellationRequested();

@@ -87,9 +87,14 @@ public sealed partial class MainJobTests
         using var folder = new TempDirectory();
         string data = folder.File("postgres");
 
-        ShellResult result = DemoProcess.Run(["-DataDirectory", data, "-WorkbookDirectory", folder.File("generated")]);
+        ShellResult result = DemoProcess.Run(["-DataDirectory", data, "-WorkbookDirectory", folder.File("generated"), "-CompareWithWorkbooks"]);
 
         Assert.True(result.ExitCode == 0, result.ToString());
+
+        // Every stored number was compared with its workbook cell (SourceMismatch) and no check found an error.
+        Assert.Contains("stored numbers compared with the workbooks", result.Output, StringComparison.Ordinal);
+        Assert.Matches(@"13 checks: 0 errors", result.Output);
+        Assert.Contains("Coverage checks passed.", result.Output, StringComparison.Ordinal);
         Assert.Contains($"Initialising and starting a local PostgreSQL in {data}", result.Output, StringComparison.Ordinal);
         Assert.Contains("Stopped the local PostgreSQL.", result.Output, StringComparison.Ordinal);
         Assert.Equal(12, CoverageLine().Count(result.Output));
