@@ -61,6 +61,9 @@ internal sealed class ModuleSession : IDisposable
         return report?.BaseObject as CoverageReport;
     }
 
+    /// <summary>Errors written so far by every command run in the session.</summary>
+    public int ErrorCount { get; private set; }
+
     public void Dispose() => _runspace.Dispose();
 
     private List<PSObject>? Invoke(Action<PowerShell> addCommand, CancellationToken cancellationToken)
@@ -93,8 +96,11 @@ internal sealed class ModuleSession : IDisposable
         }
     }
 
-    private void WriteError(ErrorRecord error) =>
+    private void WriteError(ErrorRecord error)
+    {
+        ErrorCount++;
         _errors.WriteLine($"  ERROR {error.FullyQualifiedErrorId.Split(',')[0]}: {error.Exception.Message}");
+    }
 
     private static BackfillOutcome Read(PSObject summary)
     {

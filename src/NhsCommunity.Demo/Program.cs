@@ -73,7 +73,7 @@ internal static class Program
             bool generated = options.Paths.Count == 0;
             IReadOnlyList<string> workbooks = generated
                 ? Generate(options.WorkbookDirectory ?? Path.Combine(stateDirectory, "generated"), output)
-                : options.Paths.Select(Path.GetFullPath).ToArray();
+                : ExpandFolders(options.Paths);
 
             var seeder = new TrustSeeder(database);
             seeder.CreateTableAsync(cancellationToken).GetAwaiter().GetResult();
@@ -305,6 +305,7 @@ internal static class Program
         output.WriteLine();
         output.WriteLine($"Test-CommunityCoverage {from:yyyy-MM} to {to:yyyy-MM}{(workbooks is null ? "" : ", stored numbers compared with the workbooks")}:");
         var clock = Stopwatch.StartNew();
+        int errorsBefore = module.ErrorCount;
         CoverageReport? report = module.Coverage(from, to, workbooks, connectionString, cancellationToken);
         cancellationToken.ThrowIfCancellationRequested();
         if (report is null)
@@ -315,8 +316,16 @@ internal static class Program
 
         CoverageTable.Write(report, output);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  ({clock.Elapsed.TotalSeconds:0.0} s)"));
-        return report.Passed;
+
+        // An error while checking (an unreadable workbook) means the report is incomplete: fail the run.
+        return report.Passed && module.ErrorCount == errorsBefore;
     }
+
+    /// <summary>Folders become their .xlsx files (Test-CommunityCoverage -Path takes files only); files stay as given.</summary>
+    private static string[] ExpandFolders(IEnumerable<string> paths) =>
+        paths.Select(Path.GetFullPath)
+            .SelectMany(p => Directory.Exists(p) ? Directory.GetFiles(p, "*.xlsx").Order(StringComparer.Ordinal) : (IEnumerable<string>)[p])
+            .ToArray();
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 }

@@ -92,7 +92,7 @@ public sealed partial class MainJobTests
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.DoesNotContain("generated", result.Output, StringComparison.Ordinal);
-        Assert.Matches(@"13 checks: 0 errors", result.Output);
+        Assert.True(result.Output.Contains("13 checks: 0 errors", StringComparison.Ordinal), result.ToString());
 
         // Oracle: the NHS trusts in the real workbooks that the user's table has rows for.
         using var connection = new NpgsqlConnection(connectionString);
@@ -132,7 +132,7 @@ public sealed partial class MainJobTests
 
         // Every stored number was compared with its workbook cell (SourceMismatch) and no check found an error.
         Assert.Contains("stored numbers compared with the workbooks", result.Output, StringComparison.Ordinal);
-        Assert.Matches(@"13 checks: 0 errors", result.Output);
+        Assert.True(result.Output.Contains("13 checks: 0 errors", StringComparison.Ordinal), result.ToString());
         Assert.Contains("Coverage checks passed.", result.Output, StringComparison.Ordinal);
         Assert.Contains($"Initialising and starting a local PostgreSQL in {data}", result.Output, StringComparison.Ordinal);
         Assert.Contains("Stopped the local PostgreSQL.", result.Output, StringComparison.Ordinal);
