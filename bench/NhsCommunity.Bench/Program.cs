@@ -10,9 +10,9 @@ internal static class Program
     [
         new ImportBenchmark(),
         new ImportOnceCommand(),
-        new CoverageBenchmark(),
         new BackfillBenchmark(),
         new BackfillOnceCommand(),
+        new CoverageBenchmark(),
     ];
 
     private static int Main(string[] args)

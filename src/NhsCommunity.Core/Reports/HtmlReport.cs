@@ -77,7 +77,7 @@ public static class HtmlReport
 
         if (services == 0)
         {
-            return "#f3b7b0";
+            return "#f6cdc8";
         }
 
         double t = maxServices <= 1 ? 1 : Math.Clamp((services.Value - 1) / (double)(maxServices - 1), 0, 1);
@@ -109,7 +109,7 @@ public static class HtmlReport
         int trusts = matrix.Rows.Count;
         int maxServices = Math.Max(1, matrix.Rows.SelectMany(r => r.Cells).Max(c => c ?? 0));
         const int labelWidth = 44, right = 60, top = 40, legendHeight = 40;
-        int cellWidth = months == 0 ? 20 : Math.Clamp(1060 / months, 6, 36);
+        int cellWidth = months == 0 ? 20 : Math.Clamp(1060 / months, 6, 56);
         int cellHeight = trusts > 80 ? 10 : 16;
         int width = labelWidth + (months * cellWidth) + right;
         int height = top + (trusts * cellHeight) + legendHeight + 10;

@@ -153,7 +153,17 @@ public sealed class UpdateTrustMetricsCommand : DatabaseCommandBase
                     }
                 }
 
-                MonthWriteOutcome outcome = writer.WriteMonthAsync(month, documents, CancellationToken).GetAwaiter().GetResult();
+                MonthWriteOutcome outcome;
+                try
+                {
+                    outcome = writer.WriteMonthAsync(month, documents, CancellationToken).GetAwaiter().GetResult();
+                }
+                catch (OperationCanceledException) when (Stopping)
+                {
+                    // Ctrl+C: the month in flight is rolled back by the server; the pipeline stops.
+                    throw new PipelineStoppedException();
+                }
+
                 foreach (TrustMetricsWriteResult result in outcome.Results)
                 {
                     WriteObject(result);

@@ -1,0 +1,28 @@
+using NhsCommunity.Tests.Infrastructure;
+
+namespace NhsCommunity.Tests.Coverage;
+
+/// <summary>Test-CommunityCoverage -Path in the engine, against the real backfill and its workbooks.</summary>
+public sealed class SourceMismatchCmdletTests : IClassFixture<RealBackfillFixture>
+{
+    private readonly RealBackfillFixture _fixture;
+
+    public SourceMismatchCmdletTests(RealBackfillFixture fixture) => _fixture = fixture;
+
+    [SkippableFact]
+    public void The_backfilled_numbers_match_their_workbook_and_a_missing_path_is_a_per_item_error()
+    {
+        Skip.IfNot(RealBackfillFixture.Available, RealBackfillFixture.UnavailableReason);
+        using var session = new PowerShellSession();
+        string workbook = RepositoryPaths.RealWorkbook("2024-25-December");
+        var vars = new Dictionary<string, object?> { ["cs"] = _fixture.ConnectionString, ["wb"] = workbook, ["missing"] = Path.Combine(Path.GetTempPath(), "no-such-workbook.xlsx") };
+
+        ScriptResult result = session.Run("$r = Test-CommunityCoverage -ConnectionString $cs -Path $wb, $missing -From 2024-12-01 -To 2024-12-31; $r.Checks.Name; '---'; $r.SourceFiles; '---'; @($r.Findings | Where-Object Check -eq 'SourceMismatch').Count", vars);
+        string[] output = result.Output.Select(o => o.ToString()).ToArray();
+        Assert.Contains("SourceMismatch", output);
+        Assert.Equal(workbook, output[Array.IndexOf(output, "---") + 1]);
+        Assert.Equal("0", output[^1]);
+        var error = Assert.Single(result.Errors);
+        Assert.StartsWith("TestCommunityCoveragePathNotFound", error.FullyQualifiedErrorId, StringComparison.Ordinal);
+    }
+}
