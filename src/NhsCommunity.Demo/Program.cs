@@ -140,8 +140,10 @@ internal static class Program
         }
         catch (InvalidOperationException e) when (File.Exists(Path.Combine(data, "postmaster.pid")))
         {
+            string stop = $"{Path.Combine(LocalPostgresServer.FindBinDirectory(), "pg_ctl")} -D {data} -m fast stop";
             throw new DemoUsageException(
-                $"A PostgreSQL already runs in {data} (an earlier run was killed?). Stop it with: pg_ctl -D {data} stop   ({e.Message})", e);
+                $"A PostgreSQL server already runs in {data} (an earlier run that was killed?). Stop it with:\n    "
+                + (Environment.UserName == "root" ? "runuser -u postgres -- " : "") + stop, e);
         }
     }
 
