@@ -49,6 +49,12 @@ internal static class Program
             Console.Error.WriteLine("Stopped.");
             return 1;
         }
+        catch (Exception e) when (e is InvalidOperationException or IOException or UnauthorizedAccessException)
+        {
+            // A server that would not start, a folder that cannot be written: the message says which.
+            Console.Error.WriteLine(e.Message);
+            return 1;
+        }
     }
 
     private static int Run(DemoOptions options, TextWriter output, TextWriter errors, CancellationToken cancellationToken)
