@@ -44,8 +44,9 @@ internal static class Program
             Console.Error.WriteLine(e.Message);
             return 2;
         }
-        catch (OperationCanceledException)
+        catch (Exception e) when (e is OperationCanceledException || cancellation.IsCancellationRequested)
         {
+            // Ctrl+C: whatever the engine threw while stopping, the run was stopped (and the server with it).
             Console.Error.WriteLine("Stopped.");
             return 1;
         }
