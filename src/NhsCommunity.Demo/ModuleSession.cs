@@ -61,7 +61,7 @@ internal sealed class ModuleSession : IDisposable
         return report?.BaseObject as CoverageReport;
     }
 
-    /// <summary>Errors written so far by every command run in the session.</summary>
+    /// <summary>Errors written so far by every command run in this runspace.</summary>
     public int ErrorCount { get; private set; }
 
     public void Dispose() => _runspace.Dispose();
