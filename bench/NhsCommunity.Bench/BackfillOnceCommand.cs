@@ -61,11 +61,12 @@ internal sealed class BackfillOnceCommand : IBenchmark
                     updated += outcome.Count(TrustMetricsWriteStatus.Updated);
                 }
 
-                roundTrips = writer.RoundTrips;
             }
             finally
             {
+                // Disposing releases the run's lease: one more round trip, counted with the rest.
                 writer.DisposeAsync().AsTask().GetAwaiter().GetResult();
+                roundTrips = writer.RoundTrips;
             }
         }
 

@@ -21,7 +21,7 @@ public static class PublishedLayout
     public static string Header(ServiceDefinition service)
     {
         ArgumentNullException.ThrowIfNull(service);
-        return (service.Category == ServiceCategory.Adult ? "(A) " : "(CYP) ") + service.Name;
+        return service.HeaderText;
     }
 
     /// <summary>The bands a month publishes, one sheet each, in sheet order.</summary>

@@ -4,6 +4,6 @@ namespace NhsCommunity.Catalogue;
 /// <param name="NationalOnly">Published at national level only, so provider rows are always blank.</param>
 public sealed record ServiceDefinition(ServiceCategory Category, string Name, string Key, bool NationalOnly = false)
 {
-    /// <summary>The header text as the workbook prints it, e.g. "(A) Audiology".</summary>
-    public string HeaderText => $"({Category}) {Name}";
+    /// <summary>The header text as the workbook prints it: "(A) Audiology", "(CYP) Audiology".</summary>
+    public string HeaderText => (Category == ServiceCategory.Adult ? "(A) " : "(CYP) ") + Name;
 }

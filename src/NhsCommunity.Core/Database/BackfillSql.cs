@@ -1,33 +1,85 @@
 namespace NhsCommunity.Database;
 
-/// <summary>The SQL the backfill shares between writing and restoring: the lock and the backup table.</summary>
+/// <summary>The SQL the backfill shares between writing and restoring: the lease, the start-up lock and the backup table.</summary>
 internal static class BackfillSql
 {
     /// <summary>
-    /// The advisory lock every write and restore of a month takes, inside its transaction (so it suits
-    /// transaction-mode poolers: no session state). "NHSC" in ASCII; one lock per database.
+    /// The advisory lock a run takes inside its start-up transaction only (so it suits transaction-mode
+    /// poolers: no session state): runs starting at once create the tables and take the lease one after
+    /// the other. "NHSC" in ASCII; one lock per database. The run-level exclusion is the lease.
     /// </summary>
     public const long LockKey = 0x4E485343;
 
-    public const string BackupTable = "community_data_backups";
+    public const string LeaseTable = "community_backfill_lease";
 
-    public const string CreateBackupTable = """
-        CREATE TABLE IF NOT EXISTS community_data_backups (
-            id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-            run_id uuid NOT NULL,
-            trust_code varchar(3) NOT NULL,
-            period date NOT NULL,
-            data_type varchar(20) NOT NULL,
-            column_name text NOT NULL,
-            previous jsonb,
-            previous_updated_at timestamptz,
-            had_row boolean NOT NULL,
-            saved_at timestamptz NOT NULL DEFAULT now(),
-            restored_at timestamptz
-        )
+    /// <summary>
+    /// Creates the lease table if missing. Checked first rather than "IF NOT EXISTS" alone so that an
+    /// existing table costs no lock at all.
+    /// </summary>
+    public const string CreateLeaseTable = """
+        DO $create$
+        BEGIN
+            IF to_regclass('community_backfill_lease') IS NULL THEN
+                CREATE TABLE IF NOT EXISTS community_backfill_lease (
+                    name text PRIMARY KEY,
+                    run_id uuid NOT NULL,
+                    holder text NOT NULL,
+                    acquired_at timestamptz NOT NULL,
+                    expires_at timestamptz NOT NULL
+                );
+            END IF;
+        END
+        $create$
         """;
 
-    public const string CreateBackupIndex = "CREATE INDEX IF NOT EXISTS community_data_backups_run_id ON community_data_backups (run_id)";
+    /// <summary>
+    /// Creates the backup table and its index if missing. CREATE INDEX IF NOT EXISTS would take a share
+    /// lock on an existing table, which waits for (and can deadlock with) a month in flight; the check avoids it.
+    /// </summary>
+    public const string CreateBackupTables = """
+        DO $create$
+        BEGIN
+            IF to_regclass('community_data_backups') IS NULL THEN
+                CREATE TABLE IF NOT EXISTS community_data_backups (
+                    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                    run_id uuid NOT NULL,
+                    trust_code varchar(3) NOT NULL,
+                    period date NOT NULL,
+                    data_type varchar(20) NOT NULL,
+                    column_name text NOT NULL,
+                    previous jsonb,
+                    previous_updated_at timestamptz,
+                    had_row boolean NOT NULL,
+                    saved_at timestamptz NOT NULL DEFAULT now(),
+                    restored_at timestamptz
+                );
+                CREATE INDEX IF NOT EXISTS community_data_backups_run_id ON community_data_backups (run_id);
+            END IF;
+        END
+        $create$
+        """;
+
+    /// <summary>
+    /// $1 = lease name, $2 = run id, $3 = holder, $4 = duration. Takes the lease if it is free, expired
+    /// or already this run's; otherwise changes nothing (the row stays locked until the statement's
+    /// transaction ends, which is the end of the short start-up batch).
+    /// </summary>
+    public const string TakeLease = """
+        INSERT INTO community_backfill_lease AS l (name, run_id, holder, acquired_at, expires_at)
+        VALUES ($1, $2, $3, clock_timestamp(), clock_timestamp() + $4)
+        ON CONFLICT (name) DO UPDATE
+            SET run_id = excluded.run_id, holder = excluded.holder, acquired_at = excluded.acquired_at, expires_at = excluded.expires_at
+            WHERE l.expires_at < clock_timestamp() OR l.run_id = excluded.run_id
+        """;
+
+    /// <summary>$1 = lease name. Who holds it now (a new statement, so a new snapshot: it sees the outcome of <see cref="TakeLease"/>).</summary>
+    public const string ReadLease = "SELECT run_id, holder, acquired_at, expires_at FROM community_backfill_lease WHERE name = $1";
+
+    /// <summary>$1 = lease name, $2 = run id. Only the run's own lease: one taken over by another run stays.</summary>
+    public const string ReleaseLease = "DELETE FROM community_backfill_lease WHERE name = $1 AND run_id = $2";
+
+    /// <summary>The SQLSTATE a month (or restore) raises when its run no longer holds the lease.</summary>
+    public const string LeaseLost = "NCL01";
 
     /// <summary>$1 = the column; returns its type if trust_metrics has it.</summary>
     public const string ColumnType = """

@@ -3,9 +3,10 @@ using Npgsql;
 namespace NhsCommunity.Database;
 
 /// <summary>
-/// Undoes a backfill run from community_data_backups, in one transaction under the backfill lock: rows
-/// it changed get their previous value and updated_at back exactly (NULL where there was none), rows
-/// it inserted are deleted, and the run's backups are marked restored so a second restore does nothing.
+/// Undoes a backfill run from community_data_backups, in one transaction while holding the backfill
+/// lease (so it never interleaves with a backfill): rows it changed get their previous value and
+/// updated_at back exactly (NULL where there was none), rows it inserted are deleted, and the run's
+/// backups are marked restored so a second restore does nothing.
 /// </summary>
 public sealed class TrustMetricsRestorer
 {
@@ -16,23 +17,31 @@ public sealed class TrustMetricsRestorer
         _database = database;
     }
 
+    /// <summary>How long to wait for a backfill running on the database to finish.</summary>
     public TimeSpan LockTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long the restore's lease lasts if the restore dies without releasing it.</summary>
+    public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromMinutes(5);
 
     /// <summary>Restores the run; throws <see cref="KeyNotFoundException"/> when the database holds nothing to restore for it.</summary>
     public async Task<IReadOnlyList<TrustMetricsRestoreResult>> RestoreAsync(Guid runId, CancellationToken cancellationToken)
     {
+        var lease = new BackfillLease(_database, Guid.NewGuid(), BackfillLease.DefaultHolder($"restoring run {runId}"), LeaseDuration);
         await using NpgsqlConnection connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            await lease.TakeAsync(
+                connection,
+                (left, token) => TryTakeAsync(connection, lease, left, token),
+                LockTimeout,
+                $"Run {runId} was not restored; restore it when that backfill has finished.",
+                cancellationToken).ConfigureAwait(false);
+
             await using NpgsqlTransaction transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            await ExecuteAsync(connection, BackfillSql.SetLockTimeout, ((long)LockTimeout.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture), cancellationToken).ConfigureAwait(false);
-            try
+            await ExecuteAsync(connection, BackfillSql.SetLockTimeout, Math.Max(1L, (long)LockTimeout.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture), cancellationToken).ConfigureAwait(false);
+            await using (var renew = new NpgsqlCommand(lease.RenewSql(), connection))
             {
-                await ExecuteAsync(connection, BackfillSql.TakeLock, BackfillSql.LockKey, cancellationToken).ConfigureAwait(false);
-            }
-            catch (PostgresException e) when (e.SqlState == BackfillSql.LockNotAvailable)
-            {
-                throw new BackfillLockedException($"Another backfill is running on {_database.Description}; restore run {runId} when it has finished.", e);
+                await renew.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
 
             var columns = new List<string>();
@@ -69,6 +78,11 @@ public sealed class TrustMetricsRestorer
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             return results;
         }
+        catch (PostgresException e) when (BackfillLease.IsLeaseLost(e))
+        {
+            lease.MarkLost();
+            throw lease.LostTo(null, $"the restore of run {runId}", e);
+        }
         catch (PostgresException e) when (e.SqlState.StartsWith("42", StringComparison.Ordinal))
         {
             // 42P01: no backup table at all, so no backfill ever ran here.
@@ -77,6 +91,53 @@ public sealed class TrustMetricsRestorer
         catch (NpgsqlException e)
         {
             throw new TrustMetricsWriteException($"Restoring run {runId} on {_database.Description} failed: {_database.Redact(e.Message)}. Nothing was restored; run it again.", e);
+        }
+        finally
+        {
+            await ReleaseQuietlyAsync(lease, connection).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>One start-up round trip: under the start-up lock, create the lease table if missing, try to take the lease, read who holds it.</summary>
+    private static async Task<LeaseHolder?> TryTakeAsync(NpgsqlConnection connection, BackfillLease lease, TimeSpan left, CancellationToken cancellationToken)
+    {
+        await using var batch = new NpgsqlBatch(connection)
+        {
+            BatchCommands =
+            {
+                new NpgsqlBatchCommand(BackfillSql.SetLockTimeout) { Parameters = { new NpgsqlParameter { Value = Math.Max(1L, (long)left.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture) } } },
+                new NpgsqlBatchCommand(BackfillSql.TakeLock) { Parameters = { new NpgsqlParameter { Value = BackfillSql.LockKey } } },
+                new NpgsqlBatchCommand(BackfillSql.CreateLeaseTable),
+            },
+        };
+        foreach (NpgsqlBatchCommand take in lease.TakeCommands())
+        {
+            batch.BatchCommands.Add(take);
+        }
+
+        await using NpgsqlDataReader reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+        LeaseHolder? holder = await lease.ReadHolderAsync(reader, cancellationToken).ConfigureAwait(false);
+        while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false))
+        {
+            // Drain: the implicit transaction commits when the whole batch has completed.
+        }
+
+        return holder;
+    }
+
+    /// <summary>Gives the lease back whatever happened; if that fails too, it expires by itself.</summary>
+    private static async Task ReleaseQuietlyAsync(BackfillLease lease, NpgsqlConnection connection)
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            await lease.ReleaseAsync(connection, timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is NpgsqlException or InvalidOperationException or IOException or OperationCanceledException)
+        {
+            // It expires after LeaseDuration.
         }
     }
 

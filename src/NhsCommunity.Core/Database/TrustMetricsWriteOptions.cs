@@ -18,8 +18,17 @@ public sealed record TrustMetricsWriteOptions
     /// <summary>The id under which previous values are kept, for Restore-TrustMetrics.</summary>
     public Guid RunId { get; init; } = Guid.NewGuid();
 
-    /// <summary>How long a month waits for another backfill (or other writers' row locks) before failing.</summary>
+    /// <summary>
+    /// How long a run waits at its start for another backfill to finish (polling its lease with back-off),
+    /// and how long a month waits for other writers' row locks, before failing.
+    /// </summary>
     public TimeSpan LockTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How long the run's lease lasts from its last renewal (each month renews it). Long enough for a slow
+    /// month; a run that dies without releasing it frees the database once this has passed.
+    /// </summary>
+    public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromMinutes(5);
 
     /// <summary>Attempts per month for transient failures (dropped connection, serialization failure, server restart).</summary>
     public int MaxAttempts { get; init; } = 4;

@@ -7,22 +7,26 @@ namespace NhsCommunity.Database;
 
 /// <summary>
 /// Writes community_data documents into existing trust_metrics rows, one month at a time: each month is
-/// ONE batch sent in ONE round trip and run as ONE implicit transaction (take the backfill lock with a
-/// bounded wait; keep the previous value of every row it changes; update only rows whose stored jsonb
-/// differs; optionally insert missing rows), so a month is written whole or not at all. Nothing relies
-/// on session state (no prepared statements, temporary tables or session locks), which is what
-/// transaction-mode poolers such as Supabase's port 6543 need.
+/// ONE batch sent in ONE round trip and run as ONE implicit transaction (renew the run's lease; keep the
+/// previous value of every row it changes; update only rows whose stored jsonb differs; optionally insert
+/// missing rows), so a month is written whole or not at all. The run takes the backfill lease in
+/// <see cref="PrepareAsync"/> and gives it back in <see cref="ReleaseAsync"/> (or on dispose), so two runs
+/// on one database never interleave. Nothing relies on session state (no prepared statements, temporary
+/// tables or session locks), which is what transaction-mode poolers such as Supabase's port 6543 need.
 /// </summary>
 public sealed class TrustMetricsWriter : IAsyncDisposable
 {
+    private static readonly TimeSpan ReleaseTimeout = TimeSpan.FromSeconds(10);
+
     private readonly DatabaseTarget _database;
     private readonly TrustMetricsWriteOptions _options;
     private readonly string _column;
+    private readonly BackfillLease _lease;
     private NpgsqlConnection? _connection;
     private int _roundTrips;
 
-    // True while the batch in flight is waiting for the backfill lock, to tell its lock timeout from a row lock's.
-    private bool _awaitingLock;
+    // Who had the lease when a month found it lost, for the messages of the months refused after it.
+    private LeaseHolder? _lostTo;
 
     public TrustMetricsWriter(DatabaseTarget database, TrustMetricsWriteOptions options)
     {
@@ -33,70 +37,72 @@ public sealed class TrustMetricsWriter : IAsyncDisposable
         {
             throw new ArgumentException("The data type must not be empty.", nameof(options));
         }
+
+        _lease = new BackfillLease(database, options.RunId, BackfillLease.DefaultHolder(), options.LeaseDuration);
     }
 
-    /// <summary>Statements sent to the server so far (each batch counts once): what the "one round trip a month" promise is measured by.</summary>
-    public int RoundTrips => _roundTrips;
+    /// <summary>
+    /// Statements sent to the server so far (each batch counts once): what the "one round trip a month"
+    /// promise is measured by. A run costs one to start (more only while it waits for another run), one a
+    /// month and one to release its lease.
+    /// </summary>
+    public int RoundTrips => _roundTrips + _lease.RoundTrips;
 
     public Guid RunId => _options.RunId;
 
     /// <summary>
-    /// Once per run, before the first month: creates the backup table if missing and checks that the
-    /// column exists and is jsonb (one round trip). Throws <see cref="DatabaseUnavailableException"/>
-    /// <see cref="BackfillLockedException"/> or <see cref="InvalidOperationException"/> with a message that says what to do.
+    /// Once per run, before the first month, in one round trip: creates the lease and backup tables if
+    /// missing, takes the backfill lease and checks that the column exists and is jsonb. While another run
+    /// holds the lease it tries again with back-off for up to <see cref="TrustMetricsWriteOptions.LockTimeout"/>.
+    /// Throws <see cref="DatabaseUnavailableException"/>, <see cref="BackfillLockedException"/> (naming the
+    /// other run) or <see cref="InvalidOperationException"/> with a message that says what to do.
     /// </summary>
     public async Task PrepareAsync(CancellationToken cancellationToken)
     {
-        _awaitingLock = false;
-        NpgsqlConnection connection = await ConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var batch = new NpgsqlBatch(connection)
-        {
-            BatchCommands =
-            {
-                // Under the lock, so two runs starting at once do not race to create the table.
-                SetLockTimeoutCommand(),
-                TakeLockCommand(),
-                new NpgsqlBatchCommand(BackfillSql.CreateBackupTable),
-                new NpgsqlBatchCommand(BackfillSql.CreateBackupIndex),
-                new NpgsqlBatchCommand(BackfillSql.ColumnType) { Parameters = { new NpgsqlParameter { Value = _options.Column } } },
-            },
-        };
-
-        string? type;
         try
         {
-            Interlocked.Increment(ref _roundTrips);
-            await using NpgsqlDataReader reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            await PassLockAsync(reader, cancellationToken).ConfigureAwait(false);
-
-            // The CREATE statements return no result set: the next one is the column's type.
-            await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
-            type = await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? reader.GetString(0) : null;
-        }
-        catch (PostgresException e) when (IsLockTimeout(e))
-        {
-            throw Locked("this run", e);
+            NpgsqlConnection connection = await ConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await _lease.TakeAsync(
+                connection,
+                (left, token) => TryTakeAsync(connection, left, token),
+                _options.LockTimeout,
+                "Nothing of this run was written; run again when it has finished.",
+                cancellationToken).ConfigureAwait(false);
         }
         catch (NpgsqlException e)
         {
             await DropConnectionAsync().ConfigureAwait(false);
             throw new DatabaseUnavailableException($"Could not prepare {_database.Description} for the backfill: {_database.Redact(e.Message)}", e);
         }
+    }
 
-        if (type is null)
+    /// <summary>
+    /// Gives the lease back (one round trip) so another backfill can start at once. Safe to call more than
+    /// once; <see cref="DisposeAsync"/> calls it too, so a failed or cancelled run releases it as well
+    /// (and if even that fails, the lease expires by itself after <see cref="TrustMetricsWriteOptions.LeaseDuration"/>).
+    /// </summary>
+    public async Task ReleaseAsync(CancellationToken cancellationToken)
+    {
+        if (!_lease.Held)
         {
-            throw new InvalidOperationException($"trust_metrics on {_database.Description} has no column '{_options.Column}'. Give the name of its community jsonb column with -Column.");
+            return;
         }
 
-        if (type != "jsonb")
+        try
         {
-            throw new InvalidOperationException($"Column '{_options.Column}' of trust_metrics on {_database.Description} is {type}, not jsonb.");
+            await _lease.ReleaseAsync(await ConnectionAsync(cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is NpgsqlException or InvalidOperationException or DatabaseUnavailableException or IOException)
+        {
+            // The connection broke (a killed backend, a cancelled command): one more try on a fresh one.
+            await DropConnectionAsync().ConfigureAwait(false);
+            await _lease.ReleaseAsync(await ConnectionAsync(cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
         }
     }
 
     /// <summary>
     /// Writes one month. Transient failures are retried with exponential back-off; a month that still
-    /// fails (or finds another backfill holding the lock) comes back with <see cref="MonthWriteOutcome.Failure"/>
+    /// fails (or finds that the run's lease was taken over or removed) comes back with <see cref="MonthWriteOutcome.Failure"/>
     /// set and every document Failed, and nothing of it written.
     /// </summary>
     public async Task<MonthWriteOutcome> WriteMonthAsync(DateTime period, IReadOnlyList<CommunityDocument> documents, CancellationToken cancellationToken)
@@ -107,22 +113,36 @@ public sealed class TrustMetricsWriter : IAsyncDisposable
             throw new ArgumentException($"Trust {duplicate} has more than one document for {period:yyyy-MM}; a month takes one document per trust.", nameof(documents));
         }
 
+        if (!_lease.Held && !_lease.Lost)
+        {
+            throw new InvalidOperationException("PrepareAsync must succeed before a month is written: it takes the backfill lease.");
+        }
+
         var clock = Stopwatch.StartNew();
-        int roundTripsBefore = _roundTrips;
+        int roundTripsBefore = RoundTrips;
         DateTime month = new(period.Year, period.Month, 1, 0, 0, 0, DateTimeKind.Unspecified);
         Exception? failure = null;
         int attempt = 0;
         while (attempt < Math.Max(1, _options.MaxAttempts))
         {
+            if (_lease.Lost)
+            {
+                // An earlier month found the lease gone: writing on could interleave with the run that has it.
+                failure = _lease.LostTo(_lostTo, $"{month:yyyy-MM}");
+                break;
+            }
+
             attempt++;
             try
             {
                 IReadOnlyList<TrustMetricsWriteResult> results = await WriteOnceAsync(month, documents, cancellationToken).ConfigureAwait(false);
-                return new MonthWriteOutcome(month, results, _roundTrips - roundTripsBefore, attempt, clock.Elapsed, null);
+                return new MonthWriteOutcome(month, results, RoundTrips - roundTripsBefore, attempt, clock.Elapsed, null);
             }
-            catch (PostgresException e) when (IsLockTimeout(e))
+            catch (PostgresException e) when (BackfillLease.IsLeaseLost(e))
             {
-                failure = Locked($"{month:yyyy-MM}", e);
+                _lease.MarkLost();
+                _lostTo = await _lease.CurrentHolderAsync(await ConnectionAsync(cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+                failure = _lease.LostTo(_lostTo, $"{month:yyyy-MM}", e);
                 break;
             }
             catch (Exception e) when (IsTransient(e) && !cancellationToken.IsCancellationRequested)
@@ -150,10 +170,24 @@ public sealed class TrustMetricsWriter : IAsyncDisposable
         };
         var failed = documents.Select(d => new TrustMetricsWriteResult(d.TrustCode, month, TrustMetricsWriteStatus.Failed, reason, _options.RunId)).ToList();
         Exception reported = failure is BackfillLockedException ? failure : new TrustMetricsWriteException(reason, failure);
-        return new MonthWriteOutcome(month, failed, _roundTrips - roundTripsBefore, attempt, clock.Elapsed, reported);
+        return new MonthWriteOutcome(month, failed, RoundTrips - roundTripsBefore, attempt, clock.Elapsed, reported);
     }
 
-    public async ValueTask DisposeAsync() => await DropConnectionAsync().ConfigureAwait(false);
+    /// <summary>Releases the lease if the run still holds it (failures ignored: it then expires by itself) and closes the connection.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(ReleaseTimeout);
+            await ReleaseAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is NpgsqlException or InvalidOperationException or DatabaseUnavailableException or IOException or OperationCanceledException)
+        {
+            // Nothing more to do: the lease expires after LeaseDuration.
+        }
+
+        await DropConnectionAsync().ConfigureAwait(false);
+    }
 
     /// <summary>Dropped connections, serialization failures, deadlocks and server shutdowns or restarts.</summary>
     public static bool IsTransient(Exception exception) => exception switch
@@ -167,14 +201,12 @@ public sealed class TrustMetricsWriter : IAsyncDisposable
 
     private async Task<IReadOnlyList<TrustMetricsWriteResult>> WriteOnceAsync(DateTime month, IReadOnlyList<CommunityDocument> documents, CancellationToken cancellationToken)
     {
-        _awaitingLock = false;
         NpgsqlConnection connection = await ConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using NpgsqlBatch batch = MonthBatch(connection, month, documents);
         Interlocked.Increment(ref _roundTrips);
         await using NpgsqlDataReader reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
 
-        // The lock timeout and the lock return one row each; the write returns one row per document.
-        await PassLockAsync(reader, cancellationToken).ConfigureAwait(false);
+        // The lock timeout returns one row and the lease renewal none; the write returns one row per document.
         await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
         var byCode = new Dictionary<string, TrustMetricsWriteResult>(StringComparer.Ordinal);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -264,8 +296,10 @@ public sealed class TrustMetricsWriter : IAsyncDisposable
         {
             BatchCommands =
             {
-                SetLockTimeoutCommand(),
-                TakeLockCommand(),
+                SetLockTimeoutCommand(_options.LockTimeout),
+
+                // First, so the lease row stays locked (cannot change hands) until the month commits.
+                _lease.RenewCommand(),
                 new NpgsqlBatchCommand(write)
                 {
                     Parameters =
@@ -284,26 +318,63 @@ public sealed class TrustMetricsWriter : IAsyncDisposable
         };
     }
 
-    private NpgsqlBatchCommand SetLockTimeoutCommand() => new(BackfillSql.SetLockTimeout)
+    /// <summary>
+    /// One start-up attempt, one round trip: under the start-up lock, create what is missing, try to take
+    /// the lease, read who holds it and the column's type. Throws for a missing or non-jsonb column at
+    /// once (releasing the lease if this attempt took it): waiting would not fix it.
+    /// </summary>
+    private async Task<LeaseHolder?> TryTakeAsync(NpgsqlConnection connection, TimeSpan left, CancellationToken cancellationToken)
     {
-        Parameters = { new NpgsqlParameter { Value = ((long)_options.LockTimeout.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture) } },
-    };
+        await using var batch = new NpgsqlBatch(connection)
+        {
+            BatchCommands =
+            {
+                SetLockTimeoutCommand(left),
+                new NpgsqlBatchCommand(BackfillSql.TakeLock) { Parameters = { new NpgsqlParameter { Value = BackfillSql.LockKey } } },
+                new NpgsqlBatchCommand(BackfillSql.CreateLeaseTable),
+                new NpgsqlBatchCommand(BackfillSql.CreateBackupTables),
+            },
+        };
+        foreach (NpgsqlBatchCommand take in _lease.TakeCommands())
+        {
+            batch.BatchCommands.Add(take);
+        }
 
-    private static NpgsqlBatchCommand TakeLockCommand() => new(BackfillSql.TakeLock) { Parameters = { new NpgsqlParameter { Value = BackfillSql.LockKey } } };
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(BackfillSql.ColumnType) { Parameters = { new NpgsqlParameter { Value = _options.Column } } });
 
-    /// <summary>Moves the reader past the lock timeout's result to the lock's: the point where another backfill makes us wait.</summary>
-    private async Task PassLockAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
-    {
-        // Cleared only on success: a failure leaves it set for the caller's catch to read.
-        _awaitingLock = true;
-        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
-        _awaitingLock = false;
+        LeaseHolder? holder;
+        string? type;
+        Interlocked.Increment(ref _roundTrips);
+        await using (NpgsqlDataReader reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            // Result sets: the lock timeout, the start-up lock, the lease holder, the column type (DO and INSERT return none).
+            await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+            await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+            holder = await _lease.ReadHolderAsync(reader, cancellationToken).ConfigureAwait(false);
+            await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+            type = await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? reader.GetString(0) : null;
+            while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false))
+            {
+                // Drain: the implicit transaction commits when the whole batch has completed.
+            }
+        }
+
+        if (type != "jsonb")
+        {
+            await ReleaseAsync(cancellationToken).ConfigureAwait(false);
+            throw new InvalidOperationException(type is null
+                ? $"trust_metrics on {_database.Description} has no column '{_options.Column}'. Give the name of its community jsonb column with -Column."
+                : $"Column '{_options.Column}' of trust_metrics on {_database.Description} is {type}, not jsonb.");
+        }
+
+        return holder;
     }
 
-    private bool IsLockTimeout(PostgresException e) => e.SqlState == BackfillSql.LockNotAvailable && _awaitingLock;
-
-    private BackfillLockedException Locked(string what, PostgresException e) => new(
-        $"Another backfill is running on {_database.Description}: its lock was not released within {_options.LockTimeout.TotalSeconds:0.#} s. Nothing of {what} was written; run again when it has finished.", e);
+    /// <summary>$1 = milliseconds as text, at least 1 (0 would mean "wait for ever"). Transaction-local, so nothing is left on a pooled connection.</summary>
+    private static NpgsqlBatchCommand SetLockTimeoutCommand(TimeSpan timeout) => new(BackfillSql.SetLockTimeout)
+    {
+        Parameters = { new NpgsqlParameter { Value = Math.Max(1L, (long)timeout.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture) } },
+    };
 
     private async Task<NpgsqlConnection> ConnectionAsync(CancellationToken cancellationToken) =>
         _connection ??= await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);

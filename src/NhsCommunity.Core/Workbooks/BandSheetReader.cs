@@ -117,7 +117,7 @@ internal static class BandSheetReader
             }
 
             string text = cell.Display.Trim();
-            if (!PublishedServiceHeader.TryMatch(text, out ServiceDefinition definition))
+            if (!ServiceCatalogue.TryMatch(text, out ServiceDefinition definition))
             {
                 definition = ServiceCatalogue.Derive(text);
                 if (!unknownHeaders.Any(u => u.Header == text))

@@ -30,6 +30,7 @@ public sealed class InvokeCommunityBackfillCommand : DatabaseCommandBase
     private readonly BackfillTally _tally = new();
     private readonly Stopwatch _clock = new();
     private readonly ProgressRecord _progress = new(ProgressActivityId, "Invoke-CommunityBackfill", "Starting");
+    private TrustMetricsWriter? _writer;
 
     /// <summary>Workbooks, or folders of workbooks; wildcards allowed.</summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true)]
@@ -60,7 +61,7 @@ public sealed class InvokeCommunityBackfillCommand : DatabaseCommandBase
     [Parameter]
     public Guid RunId { get; set; } = Guid.NewGuid();
 
-    /// <summary>How long to wait for another backfill to finish before failing.</summary>
+    /// <summary>How long to wait at the start for another backfill to finish (and a month for other writers' row locks) before failing.</summary>
     [Parameter]
     [ValidateRange(0, 3600)]
     public int LockTimeoutSeconds { get; set; } = 30;
@@ -121,12 +122,11 @@ public sealed class InvokeCommunityBackfillCommand : DatabaseCommandBase
 
     protected override void EndProcessing()
     {
-        TrustMetricsWriter? writer = null;
         try
         {
             Map();
             CommunityDocumentBatch batch = Convert();
-            writer = Write(batch);
+            Write(batch);
         }
         catch (OperationCanceledException) when (CancellationToken.IsCancellationRequested)
         {
@@ -136,10 +136,12 @@ public sealed class InvokeCommunityBackfillCommand : DatabaseCommandBase
         {
             _progress.RecordType = ProgressRecordType.Completed;
             WriteProgress(_progress);
-            writer?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+            // Gives the backfill lease back, also when the run failed or was stopped.
+            _writer?.DisposeAsync().AsTask().GetAwaiter().GetResult();
         }
 
-        BackfillSummary summary = _tally.Summarise(RunId, Database.Description, writer?.RoundTrips ?? 0, _clock.Elapsed);
+        BackfillSummary summary = _tally.Summarise(RunId, Database.Description, _writer?.RoundTrips ?? 0, _clock.Elapsed);
         if (summary.MonthsWritten > 0)
         {
             WriteVerbose($"Run {RunId}: undo it with Restore-TrustMetrics -RunId {RunId}");
@@ -199,7 +201,7 @@ public sealed class InvokeCommunityBackfillCommand : DatabaseCommandBase
     }
 
     [SuppressMessage("Design", "CA1031", Justification = "Each month's failure is reported and the run goes on.")]
-    private TrustMetricsWriter? Write(CommunityDocumentBatch batch)
+    private void Write(CommunityDocumentBatch batch)
     {
         var months = batch.Documents.GroupBy(d => d.Period).OrderBy(g => g.Key).ToList();
 
@@ -220,10 +222,11 @@ public sealed class InvokeCommunityBackfillCommand : DatabaseCommandBase
 
         if (approved.Count == 0)
         {
-            return null;
+            return;
         }
 
-        var writer = new TrustMetricsWriter(Database, new TrustMetricsWriteOptions
+        // Held in a field so EndProcessing releases the lease whatever happens from here on.
+        var writer = _writer = new TrustMetricsWriter(Database, new TrustMetricsWriteOptions
         {
             Column = Column,
             DataType = DataType,
@@ -262,8 +265,6 @@ public sealed class InvokeCommunityBackfillCommand : DatabaseCommandBase
                 WriteError(new ErrorRecord(outcome.Failure, ErrorIdPrefix + "MonthFailed", ErrorCategory.WriteError, month.Key));
             }
         }
-
-        return writer;
     }
 
     /// <summary>Readies the database once; returns the lock failure if another backfill holds it.</summary>

@@ -59,7 +59,7 @@ public sealed class UpdateTrustMetricsCommand : DatabaseCommandBase
     [Parameter]
     public Guid RunId { get; set; } = Guid.NewGuid();
 
-    /// <summary>How long a month waits for another backfill to finish before failing.</summary>
+    /// <summary>How long the run waits at its start for another backfill to finish (and a month for other writers' row locks) before failing.</summary>
     [Parameter]
     [ValidateRange(0, 3600)]
     public int LockTimeoutSeconds { get; set; } = 30;
@@ -136,7 +136,7 @@ public sealed class UpdateTrustMetricsCommand : DatabaseCommandBase
 
                 if (locked is not null)
                 {
-                    // Another backfill holds the database: the remaining months would only wait again.
+                    // Another backfill holds the lease (or took it over): the remaining months must not be written.
                     Report(month, documents, locked.Message);
                     continue;
                 }
@@ -186,16 +186,19 @@ public sealed class UpdateTrustMetricsCommand : DatabaseCommandBase
                 }
             }
 
-            if (writer is not null)
-            {
-                WriteVerbose($"Run {RunId}: {writer.RoundTrips} round trip(s) in all. Undo it with: Restore-TrustMetrics -RunId {RunId}");
-            }
         }
         finally
         {
             progress.RecordType = ProgressRecordType.Completed;
             WriteProgress(progress);
+
+            // Gives the backfill lease back, also when the run failed or was stopped.
             writer?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+
+        if (writer is not null)
+        {
+            WriteVerbose($"Run {RunId}: {writer.RoundTrips} round trip(s) in all (start-up and lease, one a month, release). Undo it with: Restore-TrustMetrics -RunId {RunId}");
         }
     }
 

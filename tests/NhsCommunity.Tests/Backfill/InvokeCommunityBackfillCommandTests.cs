@@ -77,7 +77,8 @@ public class InvokeCommunityBackfillCommandTests
         Assert.Equal(documents.Count - matched, first.TrustsNotInDatabase);
         Assert.Equal(0, first.TrustsUnchanged);
         Assert.True(first.NonNhsProviders > 0);
-        Assert.Equal(5, first.RoundTrips); // one to prepare, then one a month
+        Assert.Equal(6, first.RoundTrips); // one to start (tables, lease), one a month, one to release the lease
+        Assert.Equal(0, Scalar<long>(connectionString, "SELECT count(*) FROM community_backfill_lease"));
         Assert.DoesNotContain("Password", first.Database, StringComparison.OrdinalIgnoreCase);
 
         // Every matched row now holds exactly its document (compared as jsonb); the others still have none.

@@ -31,7 +31,7 @@ public class WorkbookFileCheckTests
         var importer = new WorkbookImporter();
 
         // Unknown headers of a clean file have a test of their own, below.
-        Assert.Empty(new WorkbookChecker().Check(importer.Read(cleanPath)).Where(f => f.Check != WorkbookCheck.UnknownHeader));
+        Assert.DoesNotContain(new WorkbookChecker().Check(importer.Read(cleanPath)), f => f.Check != WorkbookCheck.UnknownHeader);
 
         WorkbookFinding[] findings = new WorkbookChecker().Check(importer.Read(faultyPath)).ToArray();
         Assert.DoesNotContain(findings, f => f.Check == WorkbookCheck.Reconciliation);
@@ -66,8 +66,8 @@ public class WorkbookFileCheckTests
         foreach (string path in Directory.EnumerateFiles(RepositoryPaths.RealWorkbookDirectory, "*.xlsx").Order(StringComparer.Ordinal))
         {
             WorkbookFinding[] findings = new WorkbookChecker().Check(new WorkbookImporter().Read(path)).ToArray();
-            Assert.Empty(findings.Where(f => f.Check == WorkbookCheck.Reconciliation));
-            Assert.Empty(findings.Where(f => f.Check is WorkbookCheck.FileName or WorkbookCheck.MissingSheet or WorkbookCheck.UnexpectedSheet));
+            Assert.DoesNotContain(findings, f => f.Check == WorkbookCheck.Reconciliation);
+            Assert.DoesNotContain(findings, f => f.Check is WorkbookCheck.FileName or WorkbookCheck.MissingSheet or WorkbookCheck.UnexpectedSheet);
 
             var bandSums = findings.Where(f => f.Check == WorkbookCheck.BandSum)
                 .Select(f => (f.OrganisationCode!, f.Service!, long.Parse(f.Expected!, CultureInfo.InvariantCulture), long.Parse(f.Actual!, CultureInfo.InvariantCulture))).Order().ToArray();

@@ -53,7 +53,8 @@ public class ConnectionTests
         using DatabaseTarget target = DatabaseTarget.Resolve(bouncer.ConnectionString(database));
         var options = new TrustMetricsWriteOptions { AddMissingRows = true };
 
-        // Two writers at once, so the pooler really interleaves transactions over its server connections.
+        // Two runs at once through the pooler: the second waits on the lease (its start-up polls are
+        // transactions of their own, on whichever server connection the pooler gives) and then runs whole.
         async Task<List<MonthWriteOutcome>> Run(TrustMetricsWriteOptions o, IEnumerable<(DateTime Month, List<CommunityDocument> Documents)> work)
         {
             await using var writer = new TrustMetricsWriter(target, o);
@@ -68,9 +69,10 @@ public class ConnectionTests
         }
 
         var work = months.Select(m => (m, db.Documents(m, extraTrusts: 1))).ToList();
+        TrustMetricsWriteOptions secondRun = options with { RunId = Guid.NewGuid() };
         List<MonthWriteOutcome>[] runs = await Task.WhenAll(
             Run(options, work.Take(2)),
-            Run(options with { RunId = Guid.NewGuid() }, work.Skip(2)));
+            Run(secondRun, work.Skip(2)));
         List<MonthWriteOutcome> written = [.. runs[0], .. runs[1]];
 
         Assert.All(written, o => Assert.Null(o.Failure));
@@ -85,8 +87,13 @@ public class ConnectionTests
         List<MonthWriteOutcome> again = await Run(new TrustMetricsWriteOptions(), work);
         Assert.All(again.SelectMany(o => o.Results), r => Assert.Equal(TrustMetricsWriteStatus.Unchanged, r.Status));
 
-        // Nothing the run set outlives its transactions on the pooled server connections.
-        Assert.Equal("0", db.Scalar("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'"));
+        bool firstRanFirst = db.Scalar($"SELECT (SELECT min(id) FROM community_data_backups WHERE run_id = '{options.RunId}') < (SELECT min(id) FROM community_data_backups WHERE run_id = '{secondRun.RunId}')") == "True";
+        BackfillLeaseTests.AssertRunsInSequence(db, firstRanFirst ? options.RunId : secondRun.RunId, firstRanFirst ? secondRun.RunId : options.RunId);
+
+        // Nothing the run set outlives its transactions on the pooled server connections, and the lease is given back.
+        // (pg_locks is server-wide: count only this database's, as other tests run at the same time.)
+        Assert.Equal("0", db.Scalar("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"));
+        Assert.Equal("0", db.Scalar("SELECT count(*) FROM community_backfill_lease"));
 
         await new TrustMetricsRestorer(target).RestoreAsync(options.RunId, CancellationToken.None);
         await new TrustMetricsRestorer(target).RestoreAsync(runs[1][0].Results[0].RunId, CancellationToken.None);

@@ -103,65 +103,73 @@ public class TrustMetricsWriterTests
     }
 
     [SkippableFact]
-    public async Task Another_backfill_holding_the_lock_makes_the_month_fail_clearly_with_nothing_written()
+    public async Task A_run_starting_up_holds_up_only_other_start_ups_never_a_running_months_write()
     {
         Skip.IfNot(TestPostgres.IsAvailable, TestPostgres.NotInstalledReason);
         var db = new SyntheticBackfill("writer_locked", trusts: 5);
-        DateTime aug = SyntheticBackfill.Months[0];
-        string state = db.MonthState(aug);
-
+        DateTime aug = SyntheticBackfill.Months[0], sep = SyntheticBackfill.Months[1];
         using DatabaseTarget target = DatabaseTarget.Resolve(db.ConnectionString);
         var options = new TrustMetricsWriteOptions { LockTimeout = TimeSpan.FromMilliseconds(300) };
         await using (var running = new TrustMetricsWriter(target, options))
         {
             await running.PrepareAsync(CancellationToken.None);
+
+            // Another run in the middle of its start-up transaction holds the start-up lock.
             using NpgsqlConnection other = db.Open();
-            using NpgsqlTransaction otherBackfill = other.BeginTransaction();
-            using (var take = new NpgsqlCommand("SELECT pg_advisory_xact_lock(" + 0x4E485343 + ")", other, otherBackfill))
+            using NpgsqlTransaction otherStartUp = other.BeginTransaction();
+            using (var take = new NpgsqlCommand("SELECT pg_advisory_xact_lock(" + 0x4E485343 + ")", other, otherStartUp))
             {
                 take.ExecuteNonQuery();
             }
 
-            // Mid-run: the month fails, clearly, with nothing written.
+            // The run that holds the lease writes on: months take no advisory lock.
             MonthWriteOutcome outcome = await running.WriteMonthAsync(aug, db.Documents(aug), CancellationToken.None);
-            Assert.True(outcome.Failure is BackfillLockedException, outcome.Failure?.ToString());
-            Assert.StartsWith("Another backfill is running on postgres@127.0.0.1:", outcome.Failure!.Message, StringComparison.Ordinal);
-            Assert.All(outcome.Results, r => Assert.Equal(TrustMetricsWriteStatus.Failed, r.Status));
-            Assert.Equal(1, outcome.Attempts);
-            Assert.Equal(state, db.MonthState(aug));
+            Assert.Null(outcome.Failure);
+            Assert.Equal(db.Trusts.Count, outcome.Count(TrustMetricsWriteStatus.Updated));
 
-            // At the start of a run: refused before any month.
-            await using var starting = new TrustMetricsWriter(target, options);
+            // A run starting now cannot get past the start-up: refused clearly, nothing written.
+            string september = db.MonthState(sep);
+            await using var starting = new TrustMetricsWriter(target, options with { RunId = Guid.NewGuid() });
             BackfillLockedException refused = await Assert.ThrowsAsync<BackfillLockedException>(() => starting.PrepareAsync(CancellationToken.None));
-            Assert.Contains("Another backfill is running on", refused.Message, StringComparison.Ordinal);
+            Assert.StartsWith("Another backfill ", refused.Message, StringComparison.Ordinal);
+            Assert.Contains(" is running on postgres@127.0.0.1:", refused.Message, StringComparison.Ordinal);
+            Assert.Contains("Nothing of this run was written", refused.Message, StringComparison.Ordinal);
+            Assert.Equal(september, db.MonthState(sep));
         }
 
-        List<MonthWriteOutcome> after = await Backfill(db, new TrustMetricsWriteOptions(), (aug, db.Documents(aug)));
+        List<MonthWriteOutcome> after = await Backfill(db, new TrustMetricsWriteOptions(), (sep, db.Documents(sep)));
         Assert.All(after[0].Results, r => Assert.Equal(TrustMetricsWriteStatus.Updated, r.Status));
     }
 
     [SkippableFact]
-    public async Task Two_backfills_at_once_never_mix_their_documents_within_a_month()
+    public async Task Two_backfills_at_once_run_one_after_the_other_and_never_interleave()
     {
         Skip.IfNot(TestPostgres.IsAvailable, TestPostgres.NotInstalledReason);
         var db = new SyntheticBackfill("writer_concurrent", trusts: 40);
         DateTime[] months = SyntheticBackfill.Months;
-        (DateTime, List<CommunityDocument>)[] a = months.Select(m => (m, db.Documents(m, variant: 1))).ToArray();
-        (DateTime, List<CommunityDocument>)[] b = months.Select(m => (m, db.Documents(m, variant: 2))).ToArray();
 
         for (int round = 0; round < 3; round++)
         {
-            Task<List<MonthWriteOutcome>> first = Task.Run(() => Backfill(db, new TrustMetricsWriteOptions(), a));
-            Task<List<MonthWriteOutcome>> second = Task.Run(() => Backfill(db, new TrustMetricsWriteOptions(), b.Reverse().ToArray()));
+            // New values every round, so both runs change every row and leave backups to order them by.
+            (DateTime, List<CommunityDocument>)[] a = months.Select(m => (m, db.Documents(m, variant: (10 * round) + 1))).ToArray();
+            (DateTime, List<CommunityDocument>)[] b = months.Select(m => (m, db.Documents(m, variant: (10 * round) + 2))).ToArray();
+            var optionsA = new TrustMetricsWriteOptions();
+            var optionsB = new TrustMetricsWriteOptions();
+            Task<List<MonthWriteOutcome>> first = Task.Run(() => Backfill(db, optionsA, a));
+            Task<List<MonthWriteOutcome>> second = Task.Run(() => Backfill(db, optionsB, b.Reverse().ToArray()));
             await Task.WhenAll(first, second);
             Assert.All(first.Result.Concat(second.Result), o => Assert.Null(o.Failure));
+            Assert.All(first.Result.Concat(second.Result), o => Assert.Equal(1, o.RoundTrips));
 
-            foreach ((DateTime month, int index) in months.Select((m, i) => (m, i)))
+            bool aFirst = db.Scalar($"SELECT (SELECT min(id) FROM community_data_backups WHERE run_id = '{optionsA.RunId}') < (SELECT min(id) FROM community_data_backups WHERE run_id = '{optionsB.RunId}')") == "True";
+            BackfillLeaseTests.AssertRunsInSequence(db, aFirst ? optionsA.RunId : optionsB.RunId, aFirst ? optionsB.RunId : optionsA.RunId);
+            (DateTime, List<CommunityDocument>)[] last = aFirst ? b : a;
+            foreach ((DateTime month, List<CommunityDocument> documents) in last)
             {
-                bool allA = db.Matches(month, a[index].Item2).Values.All(v => v == true);
-                bool allB = db.Matches(month, b[index].Item2).Values.All(v => v == true);
-                Assert.True(allA ^ allB, $"{month:yyyy-MM} holds a mix of both backfills' documents");
+                Assert.True(db.Matches(month, documents).Values.All(v => v == true), $"{month:yyyy-MM} does not hold the later run's documents");
             }
+
+            Assert.Equal("0", db.Scalar("SELECT count(*) FROM community_backfill_lease"));
         }
     }
 

@@ -33,7 +33,7 @@ public class UpdateTrustMetricsCommandTests
         Assert.Empty(result.Errors);
         Assert.Empty(result.Output);
         Assert.Equal(before, db.RowVersions());
-        Assert.Equal("False", db.Scalar("SELECT to_regclass('community_data_backups') IS NOT NULL"));
+        Assert.Equal("False", db.Scalar("SELECT to_regclass('community_data_backups') IS NOT NULL OR to_regclass('community_backfill_lease') IS NOT NULL"));
     }
 
     [SkippableFact]
@@ -105,12 +105,12 @@ public class UpdateTrustMetricsCommandTests
     {
         Skip.IfNot(TestPostgres.IsAvailable, TestPostgres.NotInstalledReason);
         var db = new SyntheticBackfill("cmdlet_locked", trusts: 3);
-        using NpgsqlConnection other = db.Open();
-        using NpgsqlTransaction otherBackfill = other.BeginTransaction();
-        using (var take = new NpgsqlCommand("SELECT pg_advisory_xact_lock(" + 0x4E485343 + ")", other, otherBackfill))
-        {
-            take.ExecuteNonQuery();
-        }
+        string before = db.RowVersions();
+        var other = Guid.NewGuid();
+        db.Scalar($"""
+            CREATE TABLE community_backfill_lease (name text PRIMARY KEY, run_id uuid NOT NULL, holder text NOT NULL, acquired_at timestamptz NOT NULL, expires_at timestamptz NOT NULL);
+            INSERT INTO community_backfill_lease VALUES ('community_backfill', '{other}', 'ops on BATCH01 (process 42)', now(), now() + interval '1 hour')
+            """);
 
         using var session = new PowerShellSession();
         ScriptResult run = session.Run("$docs | Update-TrustMetrics -ConnectionString $cs -LockTimeoutSeconds 1", new Dictionary<string, object?> { ["docs"] = TwoMonths(db), ["cs"] = db.ConnectionString });
@@ -118,9 +118,16 @@ public class UpdateTrustMetricsCommandTests
         ErrorRecord error = Assert.Single(run.Errors);
         Assert.Equal("UpdateTrustMetricsBackfillLocked,NhsCommunity.Commands.UpdateTrustMetricsCommand", error.FullyQualifiedErrorId);
         Assert.Equal(ErrorCategory.ResourceBusy, error.CategoryInfo.Category);
-        Assert.Contains("Another backfill is running on postgres@127.0.0.1:", error.Exception.Message, StringComparison.Ordinal);
+        Assert.StartsWith($"Another backfill (run {other}, started ", error.Exception.Message, StringComparison.Ordinal);
+        Assert.Contains(" UTC by ops on BATCH01 (process 42)) is running on postgres@127.0.0.1:", error.Exception.Message, StringComparison.Ordinal);
         Assert.Equal(6, run.Output.Count);
         Assert.All(run.Output, o => Assert.Equal(TrustMetricsWriteStatus.Failed, ((TrustMetricsWriteResult)o.BaseObject).Status));
+        Assert.Equal(before, db.RowVersions());
+
+        ScriptResult restore = session.Run("Restore-TrustMetrics -RunId ([guid]::NewGuid()) -ConnectionString $cs -LockTimeoutSeconds 0 -Confirm:$false", new Dictionary<string, object?> { ["cs"] = db.ConnectionString });
+        ErrorRecord restoreError = Assert.Single(restore.Errors);
+        Assert.Equal("RestoreTrustMetricsBackfillLocked,NhsCommunity.Commands.RestoreTrustMetricsCommand", restoreError.FullyQualifiedErrorId);
+        Assert.StartsWith($"Another backfill (run {other}, started ", restoreError.Exception.Message, StringComparison.Ordinal);
     }
 
     [SkippableFact]

@@ -66,7 +66,7 @@ public class RealWorkbookTests
             int[] providerRows = sheet.Organisations.Where(o => o.Type == "Provider").Select(o => o.Row).ToArray();
             foreach ((int column, string header) in sheet.ServiceColumns)
             {
-                Assert.True(PublishedServiceHeader.TryMatch(header, out ServiceDefinition service), $"unknown header {header}");
+                Assert.True(ServiceCatalogue.TryMatch(header, out ServiceDefinition service), $"unknown header {header}");
                 if (service.NationalOnly)
                 {
                     continue;
