@@ -1,6 +1,6 @@
 using NhsCommunity.Catalogue;
 
-namespace NhsCommunity.Tests.Catalogue;
+namespace NhsCommunity.Tests;
 
 public class ServiceCatalogueTests
 {
