@@ -20,6 +20,8 @@ internal sealed class DemoOptions
           -WorkbookDirectory <dir>   Where generated workbooks go (default: .nhscommunity/generated).
           -Trusts <csv>              Seed trust_metrics from a CSV export of it (trust_code,trust_name,period,
                                      data_type,icb_code,icb_name,rtt_data,ae_data) when backfilling -Path files.
+          -CompareWithWorkbooks      Also compare every stored number with the workbook cells (Test-CommunityCoverage
+                                     -Path; the SourceMismatch check). Slower: the workbooks are read again.
           -Help                      Show this text.
 
         Exit codes: 0 success; 1 the backfill or coverage found a failure; 2 bad options or nothing to run on.
@@ -34,6 +36,8 @@ internal sealed class DemoOptions
     public string? WorkbookDirectory { get; private set; }
 
     public string? TrustsCsv { get; private set; }
+
+    public bool CompareWithWorkbooks { get; private set; }
 
     public bool Help { get; private set; }
 
@@ -59,6 +63,9 @@ internal sealed class DemoOptions
                     break;
                 case "TRUSTS":
                     options.TrustsCsv = Value(args, ref i);
+                    break;
+                case "COMPAREWITHWORKBOOKS":
+                    options.CompareWithWorkbooks = true;
                     break;
                 case "HELP" or "H" or "?":
                     options.Help = true;

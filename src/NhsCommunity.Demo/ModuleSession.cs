@@ -40,20 +40,29 @@ internal sealed class ModuleSession : IDisposable
         return summary is null ? null : Read(summary);
     }
 
-    /// <summary>Test-CommunityCoverage over the months, comparing the stored numbers with the workbooks (SourceMismatch).</summary>
-    public CoverageReport? Coverage(DateTime from, DateTime to, IReadOnlyList<string> workbooks, string connectionString, CancellationToken cancellationToken)
+    /// <summary>Test-CommunityCoverage over the months; given workbooks, it also compares the stored numbers with them (SourceMismatch).</summary>
+    public CoverageReport? Coverage(DateTime from, DateTime to, IReadOnlyList<string>? workbooks, string connectionString, CancellationToken cancellationToken)
     {
         PSObject? report = Invoke(
-            ps => ps.AddCommand("Test-CommunityCoverage")
-                .AddParameter("From", from)
-                .AddParameter("To", to)
-                .AddParameter("Path", workbooks.Select(WildcardPattern.Escape).ToArray())
-                .AddParameter("ConnectionString", connectionString),
+            ps =>
+            {
+                ps.AddCommand("Test-CommunityCoverage")
+                    .AddParameter("From", from)
+                    .AddParameter("To", to)
+                    .AddParameter("ConnectionString", connectionString);
+                if (workbooks is { Count: > 0 })
+                {
+                    ps.AddParameter("Path", workbooks.Select(WildcardPattern.Escape).ToArray());
+                }
+            },
             cancellationToken)?.LastOrDefault();
 
         // The module resolves NhsCommunity.Core to this program's copy (same build), so the report is the core type.
         return report?.BaseObject as CoverageReport;
     }
+
+    /// <summary>Errors written so far by every command run in this runspace.</summary>
+    public int ErrorCount { get; private set; }
 
     public void Dispose() => _runspace.Dispose();
 
@@ -87,8 +96,11 @@ internal sealed class ModuleSession : IDisposable
         }
     }
 
-    private void WriteError(ErrorRecord error) =>
+    private void WriteError(ErrorRecord error)
+    {
+        ErrorCount++;
         _errors.WriteLine($"  ERROR {error.FullyQualifiedErrorId.Split(',')[0]}: {error.Exception.Message}");
+    }
 
     private static BackfillOutcome Read(PSObject summary)
     {

@@ -44,9 +44,16 @@ internal static class Program
             Console.Error.WriteLine(e.Message);
             return 2;
         }
-        catch (OperationCanceledException)
+        catch (Exception e) when (e is OperationCanceledException || cancellation.IsCancellationRequested)
         {
+            // Ctrl+C: whatever the engine threw while stopping, the run was stopped (and the server with it).
             Console.Error.WriteLine("Stopped.");
+            return 1;
+        }
+        catch (Exception e) when (e is InvalidOperationException or IOException or UnauthorizedAccessException)
+        {
+            // A server that would not start, a folder that cannot be written: the message says which.
+            Console.Error.WriteLine(e.Message);
             return 1;
         }
     }
@@ -73,7 +80,7 @@ internal static class Program
             bool generated = options.Paths.Count == 0;
             IReadOnlyList<string> workbooks = generated
                 ? Generate(options.WorkbookDirectory ?? Path.Combine(stateDirectory, "generated"), output)
-                : options.Paths.Select(Path.GetFullPath).ToArray();
+                : ExpandFolders(options.Paths);
 
             var seeder = new TrustSeeder(database);
             seeder.CreateTableAsync(cancellationToken).GetAwaiter().GetResult();
@@ -93,7 +100,7 @@ internal static class Program
             }
 
             WriteBackfill(backfill, output);
-            bool coveragePassed = WriteCoverage(module, workbooks, connectionString, backfill, output, errors, cancellationToken);
+            bool coveragePassed = WriteCoverage(module, options.CompareWithWorkbooks ? workbooks : null, connectionString, backfill, output, errors, cancellationToken);
             output.WriteLine();
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Done in {clock.Elapsed.TotalSeconds:0.0} s."));
             return backfill.ExitCode != 0 || !coveragePassed ? 1 : 0;
@@ -140,8 +147,10 @@ internal static class Program
         }
         catch (InvalidOperationException e) when (File.Exists(Path.Combine(data, "postmaster.pid")))
         {
+            string stop = $"{Path.Combine(LocalPostgresServer.FindBinDirectory(), "pg_ctl")} -D {data} -m fast stop";
             throw new DemoUsageException(
-                $"A PostgreSQL already runs in {data} (an earlier run was killed?). Stop it with: pg_ctl -D {data} stop   ({e.Message})", e);
+                $"A PostgreSQL server already runs in {data} (an earlier run that was killed?). Stop it with:\n    "
+                + (Environment.UserName == "root" ? "runuser -u postgres -- " : "") + stop, e);
         }
     }
 
@@ -293,7 +302,7 @@ internal static class Program
     }
 
     private static bool WriteCoverage(
-        ModuleSession module, IReadOnlyList<string> workbooks, string connectionString, BackfillOutcome backfill, TextWriter output, TextWriter errors, CancellationToken cancellationToken)
+        ModuleSession module, IReadOnlyList<string>? workbooks, string connectionString, BackfillOutcome backfill, TextWriter output, TextWriter errors, CancellationToken cancellationToken)
     {
         if (backfill.Months.Count == 0)
         {
@@ -303,8 +312,9 @@ internal static class Program
         DateTime from = backfill.Months.Min();
         DateTime to = backfill.Months.Max();
         output.WriteLine();
-        output.WriteLine($"Test-CommunityCoverage {from:yyyy-MM} to {to:yyyy-MM}, stored numbers compared with the workbooks:");
+        output.WriteLine($"Test-CommunityCoverage {from:yyyy-MM} to {to:yyyy-MM}{(workbooks is null ? "" : ", stored numbers compared with the workbooks")}:");
         var clock = Stopwatch.StartNew();
+        int errorsBefore = module.ErrorCount;
         CoverageReport? report = module.Coverage(from, to, workbooks, connectionString, cancellationToken);
         cancellationToken.ThrowIfCancellationRequested();
         if (report is null)
@@ -315,8 +325,16 @@ internal static class Program
 
         CoverageTable.Write(report, output);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  ({clock.Elapsed.TotalSeconds:0.0} s)"));
-        return report.Passed;
+
+        // An error while checking (an unreadable workbook) means the report is incomplete: fail the run.
+        return report.Passed && module.ErrorCount == errorsBefore;
     }
+
+    /// <summary>Folders become their .xlsx files (Test-CommunityCoverage -Path takes files only); files stay as given.</summary>
+    private static string[] ExpandFolders(IEnumerable<string> paths) =>
+        paths.Select(Path.GetFullPath)
+            .SelectMany(p => Directory.Exists(p) ? Directory.GetFiles(p, "*.xlsx").Order(StringComparer.Ordinal) : (IEnumerable<string>)[p])
+            .ToArray();
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 }

@@ -81,15 +81,59 @@ public sealed partial class MainJobTests
     }
 
     [SkippableFact]
+    public void Real_workbooks_given_with_Path_are_backfilled_into_the_users_database_and_match_their_cells()
+    {
+        Skip.IfNot(RepositoryPaths.HasRealWorkbooks, RepositoryPaths.NoSharedReason);
+        Skip.IfNot(TrustMetricsFixtureLoader.HasFixture, RepositoryPaths.NoSharedReason);
+        Skip.IfNot(TestPostgres.IsAvailable, TestPostgres.NotInstalledReason);
+        string connectionString = TrustMetricsFixtureLoader.NewDatabaseWithFixture("mainjob_real");
+
+        ShellResult result = DemoProcess.Run(["-Path", RepositoryPaths.RealWorkbookDirectory, "-ConnectionString", connectionString, "-CompareWithWorkbooks"]);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.DoesNotContain("generated", result.Output, StringComparison.Ordinal);
+        Assert.True(result.Output.Contains("13 checks: 0 errors", StringComparison.Ordinal), result.ToString());
+
+        // Oracle: the NHS trusts in the real workbooks that the user's table has rows for.
+        using var connection = new NpgsqlConnection(connectionString);
+        connection.Open();
+        var rows = new HashSet<(string, DateTime)>();
+        using (var command = new NpgsqlCommand("SELECT trust_code, period FROM trust_metrics", connection))
+        using (NpgsqlDataReader reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                rows.Add((reader.GetString(0), reader.GetDateTime(1)));
+            }
+        }
+
+        var importer = new WorkbookImporter();
+        int expected = Directory.GetFiles(RepositoryPaths.RealWorkbookDirectory, "*.xlsx")
+            .SelectMany(f => importer.Read(f, CancellationToken.None).Records)
+            .Where(r => r.OrganisationType == OrganisationType.Provider && TrustCodes.IsNhsTrust(r.OrganisationCode))
+            .Select(r => (r.OrganisationCode, r.Period))
+            .Distinct()
+            .Count(rows.Contains);
+        Assert.True(expected > 0);
+        Assert.Equal((long)expected, Scalar<long>(connection, "SELECT count(*) FROM trust_metrics WHERE community_data IS NOT NULL"));
+        Assert.Contains($"trusts: {expected} updated", result.Output, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
     public void With_no_database_given_it_runs_its_own_server_and_leaves_none_running()
     {
         Skip.IfNot(TestPostgres.IsAvailable, TestPostgres.NotInstalledReason);
         using var folder = new TempDirectory();
         string data = folder.File("postgres");
 
-        ShellResult result = DemoProcess.Run(["-DataDirectory", data, "-WorkbookDirectory", folder.File("generated")]);
+        ShellResult result = DemoProcess.Run(["-DataDirectory", data, "-WorkbookDirectory", folder.File("generated"), "-CompareWithWorkbooks"]);
 
         Assert.True(result.ExitCode == 0, result.ToString());
+
+        // Every stored number was compared with its workbook cell (SourceMismatch) and no check found an error.
+        Assert.Contains("stored numbers compared with the workbooks", result.Output, StringComparison.Ordinal);
+        Assert.True(result.Output.Contains("13 checks: 0 errors", StringComparison.Ordinal), result.ToString());
+        Assert.Contains("Coverage checks passed.", result.Output, StringComparison.Ordinal);
         Assert.Contains($"Initialising and starting a local PostgreSQL in {data}", result.Output, StringComparison.Ordinal);
         Assert.Contains("Stopped the local PostgreSQL.", result.Output, StringComparison.Ordinal);
         Assert.Equal(12, CoverageLine().Count(result.Output));

@@ -88,7 +88,7 @@ public sealed partial class ScheduledRefreshTests
 
         // A port nothing listens on (the test cluster's, plus one it does not use), with a password.
         int port = TestPostgres.Instance.Port == 65535 ? 65534 : TestPostgres.Instance.Port + 1;
-        ShellResult result = Refresh(folder.File("chs"), log, $"Host=127.0.0.1;Port={port};Username=loader;Password=hunter2-secret;Timeout=3");
+        ShellResult result = Refresh(folder.File("chs"), log, $"Host=127.0.0.1;Port={port};Username=loader;Password=hunter2-secret;Timeout=3", asParameter: true);
 
         Assert.True(result.ExitCode == 1, result.ToString());
         string text = File.ReadAllText(log);
@@ -97,12 +97,16 @@ public sealed partial class ScheduledRefreshTests
         Assert.DoesNotContain("hunter2", result.Output + result.Error, StringComparison.Ordinal);
     }
 
-    /// <summary>Runs the script through the shell, the database given by NHSCOMMUNITY_CONNECTION as a scheduled task would.</summary>
-    private static ShellResult Refresh(string workbooks, string log, string connectionString)
+    /// <summary>
+    /// Runs the script through the shell as a scheduled task would, the database given by NHSCOMMUNITY_CONNECTION
+    /// or, <paramref name="asParameter"/>, by -ConnectionString.
+    /// </summary>
+    private static ShellResult Refresh(string workbooks, string log, string connectionString, bool asParameter = false)
     {
+        string[] arguments = ["-NonInteractive", "-File", Script, "-WorkbookFolder", workbooks, "-LogPath", log];
         using ShellProcess shell = ShellProcess.Start(
-            ["-NonInteractive", "-File", Script, "-WorkbookFolder", workbooks, "-LogPath", log],
-            environment: new Dictionary<string, string?> { ["NHSCOMMUNITY_CONNECTION"] = connectionString });
+            asParameter ? [.. arguments, "-ConnectionString", connectionString] : arguments,
+            environment: asParameter ? null : new Dictionary<string, string?> { ["NHSCOMMUNITY_CONNECTION"] = connectionString });
         shell.Input.Close();
         return shell.WaitForExit();
     }
