@@ -2,7 +2,7 @@ using System.Reflection;
 using System.Runtime.Loader;
 using NhsCommunity.Tests.Infrastructure;
 
-namespace NhsCommunity.Tests.Module;
+namespace NhsCommunity.Tests.Loading;
 
 public class DependencyIsolationTests
 {
