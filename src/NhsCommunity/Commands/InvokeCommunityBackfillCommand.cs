@@ -18,7 +18,7 @@ namespace NhsCommunity.Commands;
 /// </summary>
 [Cmdlet(VerbsLifecycle.Invoke, "CommunityBackfill", DefaultParameterSetName = PathSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(BackfillSummary))]
-public sealed class InvokeCommunityBackfillCommand : DatabaseCommandBase
+public sealed class InvokeCommunityBackfillCommand : TrustMetricsWriteCommandBase
 {
     private const string PathSet = "Path";
     private const string LiteralPathSet = "LiteralPath";
@@ -44,42 +44,10 @@ public sealed class InvokeCommunityBackfillCommand : DatabaseCommandBase
     [ValidateNotNullOrEmpty]
     public string[] LiteralPath { get; set; } = [];
 
-    /// <summary>The jsonb column to write, for databases that named it differently.</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string Column { get; set; } = TrustMetricsWriteOptions.DefaultColumn;
-
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string DataType { get; set; } = TrustMetricsWriteOptions.DefaultDataType;
-
-    /// <summary>Insert rows for trusts/months missing from trust_metrics instead of reporting them.</summary>
-    [Parameter]
-    public SwitchParameter AddMissingRows { get; set; }
-
-    /// <summary>The id under which previous values are kept (default: a new one); give it to Restore-TrustMetrics.</summary>
-    [Parameter]
-    public Guid RunId { get; set; } = Guid.NewGuid();
-
-    /// <summary>How long to wait at the start for another backfill to finish (and a month for other writers' row locks) before failing.</summary>
-    [Parameter]
-    [ValidateRange(0, 3600)]
-    public int LockTimeoutSeconds { get; set; } = 30;
-
-    /// <summary>Attempts per month when the failure is transient.</summary>
-    [Parameter]
-    [ValidateRange(1, 10)]
-    public int MaxAttempts { get; set; } = 4;
-
     protected override void BeginProcessing()
     {
         _clock.Start();
-        if (!SqlIdentifier.IsValid(Column))
-        {
-            ThrowTerminatingError(new ErrorRecord(
-                new ArgumentException($"-Column '{Column}' is not a column name: use letters, digits and underscores, starting with a letter or underscore."),
-                ErrorIdPrefix + "InvalidColumn", ErrorCategory.InvalidArgument, Column));
-        }
+        ValidateColumn();
 
         // Settle the database before reading any workbook: a bad connection setting fails fast.
         _ = Database;
@@ -226,15 +194,7 @@ public sealed class InvokeCommunityBackfillCommand : DatabaseCommandBase
         }
 
         // Held in a field so EndProcessing releases the lease whatever happens from here on.
-        var writer = _writer = new TrustMetricsWriter(Database, new TrustMetricsWriteOptions
-        {
-            Column = Column,
-            DataType = DataType,
-            AddMissingRows = AddMissingRows,
-            RunId = RunId,
-            LockTimeout = TimeSpan.FromSeconds(LockTimeoutSeconds),
-            MaxAttempts = MaxAttempts,
-        });
+        var writer = _writer = CreateWriter();
 
         BackfillLockedException? locked = Prepare(writer);
         int index = 0;
@@ -265,31 +225,6 @@ public sealed class InvokeCommunityBackfillCommand : DatabaseCommandBase
                 WriteError(new ErrorRecord(outcome.Failure, ErrorIdPrefix + "MonthFailed", ErrorCategory.WriteError, month.Key));
             }
         }
-    }
-
-    /// <summary>Readies the database once; returns the lock failure if another backfill holds it.</summary>
-    private BackfillLockedException? Prepare(TrustMetricsWriter writer)
-    {
-        try
-        {
-            writer.PrepareAsync(CancellationToken).GetAwaiter().GetResult();
-            return null;
-        }
-        catch (BackfillLockedException e)
-        {
-            WriteError(new ErrorRecord(e, ErrorIdPrefix + "BackfillLocked", ErrorCategory.ResourceBusy, Database.Description));
-            return e;
-        }
-        catch (DatabaseUnavailableException e)
-        {
-            ThrowUnavailable(e);
-        }
-        catch (InvalidOperationException e)
-        {
-            ThrowTerminatingError(new ErrorRecord(e, ErrorIdPrefix + "ColumnNotFound", ErrorCategory.ObjectNotFound, Column));
-        }
-
-        return null;
     }
 
     private void Describe(IReadOnlyList<TrustMappingEntry> entries, TrustMappingStatus status, string what)

@@ -13,7 +13,7 @@ namespace NhsCommunity.Commands;
 /// </summary>
 [Cmdlet(VerbsData.Update, "TrustMetrics", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(TrustMetricsWriteResult))]
-public sealed class UpdateTrustMetricsCommand : DatabaseCommandBase
+public sealed class UpdateTrustMetricsCommand : TrustMetricsWriteCommandBase
 {
     private const int ProgressActivityId = 4100;
 
@@ -42,41 +42,9 @@ public sealed class UpdateTrustMetricsCommand : DatabaseCommandBase
     [AllowEmptyString]
     public string TrustName { get; set; } = "";
 
-    /// <summary>The jsonb column to write, for databases that named it differently.</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string Column { get; set; } = TrustMetricsWriteOptions.DefaultColumn;
-
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string DataType { get; set; } = TrustMetricsWriteOptions.DefaultDataType;
-
-    /// <summary>Insert rows for trusts/months missing from trust_metrics instead of reporting them.</summary>
-    [Parameter]
-    public SwitchParameter AddMissingRows { get; set; }
-
-    /// <summary>The id under which previous values are kept (default: a new one); give it to Restore-TrustMetrics.</summary>
-    [Parameter]
-    public Guid RunId { get; set; } = Guid.NewGuid();
-
-    /// <summary>How long the run waits at its start for another backfill to finish (and a month for other writers' row locks) before failing.</summary>
-    [Parameter]
-    [ValidateRange(0, 3600)]
-    public int LockTimeoutSeconds { get; set; } = 30;
-
-    /// <summary>Attempts per month when the failure is transient (dropped connection, serialization failure, restart).</summary>
-    [Parameter]
-    [ValidateRange(1, 10)]
-    public int MaxAttempts { get; set; } = 4;
-
     protected override void BeginProcessing()
     {
-        if (!SqlIdentifier.IsValid(Column))
-        {
-            ThrowTerminatingError(new ErrorRecord(
-                new ArgumentException($"-Column '{Column}' is not a column name: use letters, digits and underscores, starting with a letter or underscore."),
-                ErrorIdPrefix + "InvalidColumn", ErrorCategory.InvalidArgument, Column));
-        }
+        ValidateColumn();
 
         // Resolve now so a bad connection setting stops the command before any input is read.
         _ = Database;
@@ -105,16 +73,6 @@ public sealed class UpdateTrustMetricsCommand : DatabaseCommandBase
     [SuppressMessage("Design", "CA1031", Justification = "Each month's failure is reported and the run goes on.")]
     protected override void EndProcessing()
     {
-        var options = new TrustMetricsWriteOptions
-        {
-            Column = Column,
-            DataType = DataType,
-            AddMissingRows = AddMissingRows,
-            RunId = RunId,
-            LockTimeout = TimeSpan.FromSeconds(LockTimeoutSeconds),
-            MaxAttempts = MaxAttempts,
-        };
-
         TrustMetricsWriter? writer = null;
         BackfillLockedException? locked = null;
         var progress = new ProgressRecord(ProgressActivityId, $"Writing {Column} to {Database.Description}", "Starting");
@@ -143,11 +101,10 @@ public sealed class UpdateTrustMetricsCommand : DatabaseCommandBase
 
                 if (writer is null)
                 {
-                    writer = new TrustMetricsWriter(Database, options);
+                    writer = CreateWriter();
                     locked = Prepare(writer);
                     if (locked is not null)
                     {
-                        WriteError(new ErrorRecord(locked, ErrorIdPrefix + "BackfillLocked", ErrorCategory.ResourceBusy, Database.Description));
                         Report(month, documents, locked.Message);
                         continue;
                     }
@@ -200,29 +157,6 @@ public sealed class UpdateTrustMetricsCommand : DatabaseCommandBase
         {
             WriteVerbose($"Run {RunId}: {writer.RoundTrips} round trip(s) in all (start-up and lease, one a month, release). Undo it with: Restore-TrustMetrics -RunId {RunId}");
         }
-    }
-
-    /// <summary>Readies the database once per run; returns the lock failure if another backfill holds it.</summary>
-    private BackfillLockedException? Prepare(TrustMetricsWriter writer)
-    {
-        try
-        {
-            writer.PrepareAsync(CancellationToken).GetAwaiter().GetResult();
-        }
-        catch (BackfillLockedException e)
-        {
-            return e;
-        }
-        catch (DatabaseUnavailableException e)
-        {
-            ThrowUnavailable(e);
-        }
-        catch (InvalidOperationException e)
-        {
-            ThrowTerminatingError(new ErrorRecord(e, ErrorIdPrefix + "ColumnNotFound", ErrorCategory.ObjectNotFound, Column));
-        }
-
-        return null;
     }
 
     private void Report(DateTime month, List<CommunityDocument> documents, string reason)

@@ -1,0 +1,89 @@
+using System.Management.Automation;
+using NhsCommunity.Database;
+
+namespace NhsCommunity.Commands;
+
+/// <summary>
+/// What every cmdlet that writes community_data shares (Update-TrustMetrics, Invoke-CommunityBackfill):
+/// the target column and data type, the run id, the lease wait and retries, and how the run starts.
+/// </summary>
+public abstract class TrustMetricsWriteCommandBase : DatabaseCommandBase
+{
+    /// <summary>The jsonb column to write, for databases that named it differently.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string Column { get; set; } = TrustMetricsWriteOptions.DefaultColumn;
+
+    /// <summary>The rows' data_type.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string DataType { get; set; } = TrustMetricsWriteOptions.DefaultDataType;
+
+    /// <summary>Insert rows for trusts/months missing from trust_metrics instead of reporting them.</summary>
+    [Parameter]
+    public SwitchParameter AddMissingRows { get; set; }
+
+    /// <summary>The id under which previous values are kept (default: a new one); give it to Restore-TrustMetrics.</summary>
+    [Parameter]
+    public Guid RunId { get; set; } = Guid.NewGuid();
+
+    /// <summary>How long the run waits at its start for another backfill to finish (and a month for other writers' row locks) before failing.</summary>
+    [Parameter]
+    [ValidateRange(0, 3600)]
+    public int LockTimeoutSeconds { get; set; } = 30;
+
+    /// <summary>Attempts per month when the failure is transient (dropped connection, serialization failure, restart).</summary>
+    [Parameter]
+    [ValidateRange(1, 10)]
+    public int MaxAttempts { get; set; } = 4;
+
+    /// <summary>Stops the command before any input is read when -Column could not name a column.</summary>
+    protected void ValidateColumn()
+    {
+        if (!SqlIdentifier.IsValid(Column))
+        {
+            ThrowTerminatingError(new ErrorRecord(
+                new ArgumentException($"-Column '{Column}' is not a column name: use letters, digits and underscores, starting with a letter or underscore."),
+                ErrorIdPrefix + "InvalidColumn", ErrorCategory.InvalidArgument, Column));
+        }
+    }
+
+    protected TrustMetricsWriter CreateWriter() => new(Database, new TrustMetricsWriteOptions
+    {
+        Column = Column,
+        DataType = DataType,
+        AddMissingRows = AddMissingRows,
+        RunId = RunId,
+        LockTimeout = TimeSpan.FromSeconds(LockTimeoutSeconds),
+        MaxAttempts = MaxAttempts,
+    });
+
+    /// <summary>
+    /// Readies the database and takes the run's lease, once. Returns the lock failure when another backfill
+    /// holds the lease (the caller reports it against its months); a database that cannot be reached or a
+    /// missing column ends the command.
+    /// </summary>
+    protected BackfillLockedException? Prepare(TrustMetricsWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        try
+        {
+            writer.PrepareAsync(CancellationToken).GetAwaiter().GetResult();
+        }
+        catch (BackfillLockedException e)
+        {
+            WriteError(new ErrorRecord(e, ErrorIdPrefix + "BackfillLocked", ErrorCategory.ResourceBusy, Database.Description));
+            return e;
+        }
+        catch (DatabaseUnavailableException e)
+        {
+            ThrowUnavailable(e);
+        }
+        catch (InvalidOperationException e)
+        {
+            ThrowTerminatingError(new ErrorRecord(e, ErrorIdPrefix + "ColumnNotFound", ErrorCategory.ObjectNotFound, Column));
+        }
+
+        return null;
+    }
+}
