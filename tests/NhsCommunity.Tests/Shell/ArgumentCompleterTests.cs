@@ -85,8 +85,8 @@ public sealed class ArgumentCompleterTests : IDisposable
     [SkippableFact]
     public void With_a_database_trust_codes_complete_by_code_or_name_and_periods_newest_first()
     {
-        string? connection = Environment.GetEnvironmentVariable("NHSCOMMUNITY_TEST_CONNECTION");
-        Skip.If(string.IsNullOrWhiteSpace(connection), "Set NHSCOMMUNITY_TEST_CONNECTION to a PostgreSQL connection string where the test may create and drop a schema.");
+        Skip.IfNot(TestPostgres.IsAvailable, TestPostgres.NotInstalledReason);
+        string connection = TestPostgres.NewDatabase("completion");
 
         string schema = "completion_test_" + Guid.NewGuid().ToString("N")[..8];
         var builder = new NpgsqlConnectionStringBuilder(connection) { SearchPath = schema };
