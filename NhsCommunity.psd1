@@ -25,7 +25,6 @@
     PrivateData          = @{
         PSData = @{
             Tags       = @('NHS', 'CommunityHealthServices', 'PostgreSQL', 'Supabase', 'JSONB')
-            LicenseUri = 'https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/'
         }
     }
 }
