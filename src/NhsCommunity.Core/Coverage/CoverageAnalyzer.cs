@@ -1,3 +1,4 @@
+using System.Data;
 using NhsCommunity.Catalogue;
 using NhsCommunity.Database;
 using Npgsql;
@@ -5,7 +6,10 @@ using NpgsqlTypes;
 
 namespace NhsCommunity.Coverage;
 
-/// <summary>Runs the coverage query and every check against a trust_metrics table; all the work is done in SQL.</summary>
+/// <summary>
+/// Runs the coverage query and every check against a trust_metrics table. Every check is done in SQL; from a server on
+/// this machine the client first reads the documents once and sums up the plain ones itself (<see cref="CoverageEvaluation"/>).
+/// </summary>
 public static class CoverageAnalyzer
 {
     /// <summary>Reads coverage and findings in one snapshot of the database.</summary>
@@ -20,7 +24,7 @@ public static class CoverageAnalyzer
         CancellationToken cancellationToken = default)
     {
         using NpgsqlConnection connection = database.OpenConnectionAsync(cancellationToken).GetAwaiter().GetResult();
-        CoverageReport report = Run(connection, scope, source, sourceFiles, progress, cancellationToken);
+        CoverageReport report = Run(connection, scope, source, sourceFiles, progress, CoverageEvaluation.Auto, cancellationToken);
         return report.WithDatabase(database.Description);
     }
 
@@ -31,29 +35,41 @@ public static class CoverageAnalyzer
         IReadOnlyCollection<SourceCell>? source = null,
         IReadOnlyList<string>? sourceFiles = null,
         IProgress<string>? progress = null,
+        CoverageEvaluation evaluation = CoverageEvaluation.Auto,
         CancellationToken cancellationToken = default)
     {
         bool withSource = source is { Count: > 0 };
         CoverageCheck[] checks = CoverageChecks.All.Where(c => withSource || !c.NeedsSource).ToArray();
-        var sql = new CoverageSql(scope, SqlStyle.Parameters);
 
-        // One statement (one snapshot) reads coverage and findings; the transaction scopes the SET LOCALs.
-        using NpgsqlTransaction transaction = connection.BeginTransaction();
+        // Repeatable read: the documents the client reads and the statement that checks them are the same rows.
+        // The transaction also scopes the SET LOCALs.
+        using NpgsqlTransaction transaction = connection.BeginTransaction(IsolationLevel.RepeatableRead);
 
         // The statement hashes whole relations: give it memory (the default 4 MB spills to disk), and no nested
         // loops, which the planner picks between relations whose sizes it cannot estimate (jsonb_each, GROUP BY)
-        // and which then compare every document with every other (minutes instead of seconds).
-        using (var memory = new NpgsqlCommand("SET LOCAL work_mem = '64MB'; SET LOCAL enable_nestloop = off", connection, transaction))
+        // and which then compare every document with every other (minutes instead of seconds). Those sizes also make
+        // its cost look huge, so PostgreSQL would spend seconds compiling it (JIT) to save far less.
+        using (var settings = new NpgsqlCommand("SET LOCAL work_mem = '64MB'; SET LOCAL enable_nestloop = off; SET LOCAL jit = off", connection, transaction))
         {
-            memory.ExecuteNonQuery();
+            settings.ExecuteNonQuery();
         }
 
+        evaluation = Resolve(evaluation, connection.Host);
+        PlainDocumentScan? plain = null;
+        if (evaluation == CoverageEvaluation.PlainDocumentsInClient)
+        {
+            progress?.Report("Reading the documents");
+            plain = PlainDocumentScan.Read(connection, transaction, new CoverageSql(scope, SqlStyle.Parameters), cancellationToken);
+        }
+
+        var sql = new CoverageSql(scope, SqlStyle.Parameters, plainDocumentsGiven: plain is not null);
         progress?.Report($"Reading coverage and running {checks.Length} checks");
         var coverage = new List<CoverageRow>();
         var findings = new List<CoverageFinding>();
         using (var command = new NpgsqlCommand(CoverageQueries.ReportSql(checks, sql), connection, transaction) { CommandTimeout = 0 })
         {
             AddScopeParameters(command, scope);
+            plain?.AddParameters(command);
             if (withSource)
             {
                 AddSourceParameters(command, source!);
@@ -98,6 +114,14 @@ public static class CoverageAnalyzer
             SourceFiles = sourceFiles ?? [],
         };
     }
+
+    /// <summary>What <see cref="CoverageEvaluation.Auto"/> means for a server at <paramref name="host"/>.</summary>
+    internal static CoverageEvaluation Resolve(CoverageEvaluation evaluation, string? host) => evaluation switch
+    {
+        CoverageEvaluation.Auto when DatabaseConnection.IsLocal(host ?? "") => CoverageEvaluation.PlainDocumentsInClient,
+        CoverageEvaluation.Auto => CoverageEvaluation.SqlOnly,
+        _ => evaluation,
+    };
 
     internal static void AddScopeParameters(NpgsqlCommand command, CoverageScope scope)
     {

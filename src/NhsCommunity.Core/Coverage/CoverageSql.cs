@@ -11,8 +11,9 @@ namespace NhsCommunity.Coverage;
 /// <item><c>services</c>: one row per service of a document (<c>json_key</c>, <c>service</c>, value <c>v</c>);</item>
 /// <item><c>service_totals</c>: per document, the count of services, their total and 52+ week figures, and the
 /// services that are not plainly clean (<c>suspects</c>);</item>
-/// <item><c>docs</c>: one small row per scope row: <c>doc_state</c> ('object', 'empty', 'null' or 'invalid'), the JSON
-/// types of the document and its three top keys, <c>metadata</c>, the figures of service_totals, and per trust the
+/// <item><c>document_shapes</c>: per scope row, the JSON types of the document and its three top keys, its
+/// <c>doc_state</c> ('object', 'empty', 'null' or 'invalid') and <c>metadata</c>;</item>
+/// <item><c>docs</c>: one small row per scope row: the shapes, the figures of service_totals, and per trust the
 /// rows with data and the first and last month with data;</item>
 /// <item><c>facts</c>: those suspect services with every band's JSON type (<c>&lt;key&gt;_type</c>) and number
 /// (<c>&lt;key&gt;</c>), and the document's metadata.blank_bands (band paths the workbook left blank);</item>
@@ -44,15 +45,25 @@ public sealed class CoverageSql
     public static readonly IReadOnlyList<string> BandSumKeys =
         [.. BandCatalogue.UpTo52Weeks.Select(BandCatalogue.JsonKey), BandCatalogue.JsonKey(WaitBand.Wait52PlusWeeks)];
 
-    public CoverageSql(CoverageScope scope, SqlStyle style)
+    /// <param name="plainDocumentsGiven">True when the client passes the plain documents' figures (Parameters style only).</param>
+    public CoverageSql(CoverageScope scope, SqlStyle style, bool plainDocumentsGiven = false)
     {
+        if (plainDocumentsGiven && style != SqlStyle.Parameters)
+        {
+            throw new ArgumentException("Plain documents are passed as parameters, so need the Parameters style.", nameof(plainDocumentsGiven));
+        }
+
         Scope = scope;
         Style = style;
+        PlainDocumentsGiven = plainDocumentsGiven;
     }
 
     public CoverageScope Scope { get; }
 
     public SqlStyle Style { get; }
+
+    /// <summary>The plain documents' figures come as parameters (@plain_*), so the SQL reads only the other documents.</summary>
+    public bool PlainDocumentsGiven { get; }
 
     public static string Key(WaitBand band) => BandCatalogue.JsonKey(band);
 
@@ -96,11 +107,15 @@ public sealed class CoverageSql
     /// GROUP BY, which PostgreSQL does fast) and keeps aside only the services that fail
     /// <see cref="CleanServicePredicate"/>; the service checks then examine those few in detail (<c>facts</c>).
     /// Only the small relations are materialised; the documents themselves never are.
+    /// With <see cref="PlainDocumentsGiven"/>, the documents the client found plain (<see cref="PlainDocumentReader"/>)
+    /// arrive as parameters (<c>plain</c>) and only the others (<c>pending</c>) are read here; service_totals and
+    /// document_shapes then hold the same rows as without, which the tests check.
     /// </remarks>
     public string Prefix(bool withSource = false)
     {
         string column = QuoteIdentifier(Scope.Column);
         string w52 = Key(WaitBand.Wait52PlusWeeks);
+        string rest = PlainDocumentsGiven ? "pending" : "scope";
         var typed = new StringBuilder();
         foreach (string key in AllBandKeys)
         {
@@ -116,25 +131,34 @@ public sealed class CoverageSql
                 FROM {{Table}} t
                 WHERE {{ScopeFilter()}}
             ),
-            services AS NOT MATERIALIZED (
-                SELECT s.id, s.trust_code, s.period, c.json_key, e.key AS service, c.json_key || '.' || e.key AS service_path, e.value AS v
-                FROM scope s
-                CROSS JOIN LATERAL (VALUES ('adult_services'), ('cyp_services')) AS c(json_key)
-                CROSS JOIN LATERAL jsonb_each(CASE WHEN jsonb_typeof(s.doc -> c.json_key) = 'object' THEN s.doc -> c.json_key ELSE '{}'::jsonb END) AS e
-                WHERE jsonb_typeof(s.doc) = 'object'
-            ),
+            {{Services("services", "scope")}},
+            """);
+        if (PlainDocumentsGiven)
+        {
+            sql.Append('\n').Append("""
+                plain AS MATERIALIZED (
+                    SELECT * FROM unnest(@plain_id, @plain_services::bigint[], @plain_total_waiting::numeric[],
+                                         @plain_services_52::bigint[], @plain_waiting_52::numeric[], @plain_metadata::jsonb[])
+                        AS p(id, services, total_waiting, services_52, waiting_52, metadata)
+                ),
+                pending AS MATERIALIZED (
+                    SELECT s.* FROM scope s WHERE NOT EXISTS (SELECT 1 FROM plain p WHERE p.id = s.id)
+                ),
+                """).Append('\n').Append(Services("pending_services", "pending")).Append(',');
+        }
+
+        sql.Append('\n').Append(CultureInfo.InvariantCulture, $$"""
             service_totals AS NOT MATERIALIZED (
                 SELECT e.id, count(*) AS services,
                        coalesce(sum(CASE WHEN jsonb_typeof(e.v -> 'total_waiting') = 'number' THEN (e.v -> 'total_waiting')::numeric END), 0) AS total_waiting,
                        count(*) FILTER (WHERE jsonb_typeof(e.v -> '{{w52}}') = 'number' AND (e.v -> '{{w52}}')::numeric > 0) AS services_52,
                        coalesce(sum(CASE WHEN jsonb_typeof(e.v -> '{{w52}}') = 'number' THEN (e.v -> '{{w52}}')::numeric END), 0) AS waiting_52,
                        jsonb_agg(jsonb_build_array(e.json_key, e.service, e.v)) FILTER (WHERE NOT ({{CleanServicePredicate("e")}})) AS suspects
-                FROM services e
-                GROUP BY e.id
+                FROM {{(PlainDocumentsGiven ? "pending_services" : "services")}} e
+                GROUP BY e.id{{(PlainDocumentsGiven ? "\n    UNION ALL\n    SELECT p.id, p.services, p.total_waiting, p.services_52, p.waiting_52, NULL::jsonb FROM plain p" : "")}}
             ),
-            docs AS MATERIALIZED (
-                SELECT s.id, s.trust_code, s.trust_name, s.period, s.data_type, s.icb_code, s.icb_name,
-                       jsonb_typeof(s.doc) AS doc_type,
+            document_shapes AS NOT MATERIALIZED (
+                SELECT s.id, jsonb_typeof(s.doc) AS doc_type,
                        CASE WHEN s.doc IS NULL OR jsonb_typeof(s.doc) = 'null' THEN 'null'
                             WHEN jsonb_typeof(s.doc) <> 'object' THEN 'invalid'
                             WHEN s.doc = '{}'::jsonb THEN 'empty'
@@ -142,13 +166,19 @@ public sealed class CoverageSql
                        jsonb_typeof(s.doc -> 'adult_services') AS adult_services_type,
                        jsonb_typeof(s.doc -> 'cyp_services') AS cyp_services_type,
                        jsonb_typeof(s.doc -> 'metadata') AS metadata_type,
-                       CASE WHEN jsonb_typeof(s.doc -> 'metadata') = 'object' THEN s.doc -> 'metadata' END AS metadata,
+                       CASE WHEN jsonb_typeof(s.doc -> 'metadata') = 'object' THEN s.doc -> 'metadata' END AS metadata
+                FROM {{rest}} s{{(PlainDocumentsGiven ? "\n    UNION ALL\n    SELECT p.id, 'object', 'object', 'object', 'object', 'object', p.metadata FROM plain p" : "")}}
+            ),
+            docs AS MATERIALIZED (
+                SELECT s.id, s.trust_code, s.trust_name, s.period, s.data_type, s.icb_code, s.icb_name,
+                       h.doc_type, h.doc_state, h.adult_services_type, h.cyp_services_type, h.metadata_type, h.metadata,
                        coalesce(a.services, 0) AS services, coalesce(a.total_waiting, 0) AS total_waiting,
                        coalesce(a.services_52, 0) AS services_52, coalesce(a.waiting_52, 0) AS waiting_52, a.suspects,
                        count(*) FILTER (WHERE a.services > 0) OVER trust AS trust_months_with_data,
                        min(s.period) FILTER (WHERE a.services > 0) OVER trust AS trust_first_period,
                        max(s.period) FILTER (WHERE a.services > 0) OVER trust AS trust_last_period
                 FROM scope s
+                JOIN document_shapes h ON h.id = s.id
                 LEFT JOIN service_totals a ON a.id = s.id
                 WINDOW trust AS (PARTITION BY s.trust_code)
             ),
@@ -168,6 +198,21 @@ public sealed class CoverageSql
 
         return sql.ToString();
     }
+
+    /// <summary>The statement that reads the documents in scope for <see cref="PlainDocumentReader"/>: id and JSON text.</summary>
+    public string DocumentsSql() =>
+        $"SELECT t.id, jsonb_send(t.{QuoteIdentifier(Scope.Column)}) FROM {Table} t\nWHERE {ScopeFilter()}\n  AND t.{QuoteIdentifier(Scope.Column)} IS NOT NULL";
+
+    /// <summary>One row per service of the object documents of <paramref name="documents"/> (json_key, service, value v).</summary>
+    private static string Services(string name, string documents) => $$"""
+        {{name}} AS NOT MATERIALIZED (
+            SELECT s.id, s.trust_code, s.period, c.json_key, e.key AS service, c.json_key || '.' || e.key AS service_path, e.value AS v
+            FROM {{documents}} s
+            CROSS JOIN LATERAL (VALUES ('adult_services'), ('cyp_services')) AS c(json_key)
+            CROSS JOIN LATERAL jsonb_each(CASE WHEN jsonb_typeof(s.doc -> c.json_key) = 'object' THEN s.doc -> c.json_key ELSE '{}'::jsonb END) AS e
+            WHERE jsonb_typeof(s.doc) = 'object'
+        )
+        """;
 
     /// <summary>
     /// True for a service no service check can fault: an object with the eight keys, every value a

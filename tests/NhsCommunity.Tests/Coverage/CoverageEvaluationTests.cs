@@ -1,0 +1,95 @@
+using NhsCommunity.Coverage;
+using NhsCommunity.Tests.Infrastructure;
+using Npgsql;
+using static NhsCommunity.Tests.Coverage.CoverageTestDatabase;
+
+namespace NhsCommunity.Tests.Coverage;
+
+/// <summary>
+/// The client's way of working out a report (plain documents summed up in the client) must give exactly the report of
+/// the SQL the report prints, on hand-made bad documents and on the real backfill.
+/// </summary>
+public sealed class CoverageEvaluationTests : IClassFixture<BadDocumentsFixture>, IClassFixture<RealBackfillFixture>
+{
+    private readonly BadDocumentsFixture _bad;
+    private readonly RealBackfillFixture _real;
+
+    public CoverageEvaluationTests(BadDocumentsFixture bad, RealBackfillFixture real) => (_bad, _real) = (bad, real);
+
+    public static TheoryData<string> Scopes => ["all", "months", "trusts"];
+
+    [SkippableTheory]
+    [MemberData(nameof(Scopes))]
+    public void Bad_documents_give_the_same_report_either_way(string scope)
+    {
+        Skip.IfNot(TestPostgres.IsAvailable, TestPostgres.NotInstalledReason);
+        using var connection = new NpgsqlConnection(_bad.ConnectionString);
+        connection.Open();
+        CoverageScope chosen = scope switch
+        {
+            "months" => new CoverageScope { From = Month(2024, 9), To = Month(2024, 12) },
+            "trusts" => new CoverageScope { TrustCodes = ["RGT", "rf1", "RB3", "RI4", "RK2"] },
+            _ => new CoverageScope(),
+        };
+
+        AssertSameReport(connection, chosen);
+    }
+
+    [SkippableFact]
+    public void Bad_documents_are_split_between_the_client_and_the_SQL()
+    {
+        Skip.IfNot(TestPostgres.IsAvailable, TestPostgres.NotInstalledReason);
+        using var connection = new NpgsqlConnection(_bad.ConnectionString);
+        connection.Open();
+        using NpgsqlTransaction transaction = connection.BeginTransaction();
+
+        PlainDocumentScan scan = PlainDocumentScan.Read(connection, transaction, new CoverageSql(new CoverageScope(), SqlStyle.Parameters), CancellationToken.None);
+
+        // The clean trusts' documents and those whose only fault is in their metadata are plain; the spoilt services,
+        // {} and JSON null are not.
+        Assert.InRange(scan.PlainDocuments, (BadDocumentsFixture.CleanTrusts.Count * 6) + 3, scan.Documents - 10);
+    }
+
+    [SkippableFact]
+    public void The_real_backfill_gives_the_same_report_either_way()
+    {
+        Skip.IfNot(RealBackfillFixture.Available, RealBackfillFixture.UnavailableReason);
+        using var connection = new NpgsqlConnection(_real.ConnectionString);
+        connection.Open();
+        using (NpgsqlTransaction transaction = connection.BeginTransaction())
+        {
+            PlainDocumentScan scan = PlainDocumentScan.Read(connection, transaction, new CoverageSql(new CoverageScope(), SqlStyle.Parameters), CancellationToken.None);
+            Assert.True(scan.PlainDocuments > scan.Documents / 2, $"{scan.PlainDocuments} of {scan.Documents} documents plain");
+        }
+
+        AssertSameReport(connection, new CoverageScope());
+    }
+
+    [Theory]
+    [InlineData("127.0.0.1", CoverageEvaluation.PlainDocumentsInClient)]
+    [InlineData("localhost", CoverageEvaluation.PlainDocumentsInClient)]
+    [InlineData("/var/run/postgresql", CoverageEvaluation.PlainDocumentsInClient)]
+    [InlineData("db.abcdefgh.supabase.co", CoverageEvaluation.SqlOnly)]
+    [InlineData("10.0.0.7", CoverageEvaluation.SqlOnly)]
+    public void Auto_reads_the_documents_in_the_client_only_from_this_machine(string host, CoverageEvaluation expected)
+    {
+        Assert.Equal(expected, CoverageAnalyzer.Resolve(CoverageEvaluation.Auto, host));
+        Assert.Equal(CoverageEvaluation.SqlOnly, CoverageAnalyzer.Resolve(CoverageEvaluation.SqlOnly, host));
+        Assert.Equal(CoverageEvaluation.PlainDocumentsInClient, CoverageAnalyzer.Resolve(CoverageEvaluation.PlainDocumentsInClient, host));
+    }
+
+    private static void AssertSameReport(NpgsqlConnection connection, CoverageScope scope)
+    {
+        CoverageReport client = CoverageAnalyzer.Run(connection, scope, evaluation: CoverageEvaluation.PlainDocumentsInClient);
+        CoverageReport sql = CoverageAnalyzer.Run(connection, scope, evaluation: CoverageEvaluation.SqlOnly);
+
+        Assert.NotEmpty(sql.Coverage);
+        Assert.Equal(sql.Coverage.Select(Text), client.Coverage.Select(Text));
+        Assert.Equal(sql.Findings.Select(Text), client.Findings.Select(Text));
+    }
+
+    private static string Text(CoverageRow r) =>
+        $"{r.TrustCode} {r.Period:yyyy-MM} {r.TrustName} {r.IcbCode} {r.HasData} {r.ServicesReported} {r.TotalWaiting} {r.ServicesWith52PlusWeeks} {r.Waiting52PlusWeeks}";
+
+    private static string Text(CoverageFinding f) => $"{f.Check} {f.Severity} {f.TrustCode} {f.Period:yyyy-MM} {f.Service} {f.Detail}";
+}
