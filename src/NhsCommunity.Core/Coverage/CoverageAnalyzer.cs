@@ -1,4 +1,5 @@
 using System.Data;
+using System.Runtime.ExceptionServices;
 using NhsCommunity.Catalogue;
 using NhsCommunity.Database;
 using Npgsql;
@@ -12,6 +13,9 @@ namespace NhsCommunity.Coverage;
 /// </summary>
 public static class CoverageAnalyzer
 {
+    /// <summary>Parts a report is read in at once, one connection each: the cores of this machine, at most four.</summary>
+    internal static int DefaultParts => Math.Clamp(Environment.ProcessorCount, 1, 4);
+
     /// <summary>Reads coverage and findings in one snapshot of the database.</summary>
     /// <param name="source">Workbook cells for SourceMismatch; null or empty to skip that check.</param>
     /// <param name="sourceFiles">The workbooks the cells came from, for the report.</param>
@@ -24,11 +28,20 @@ public static class CoverageAnalyzer
         CancellationToken cancellationToken = default)
     {
         using NpgsqlConnection connection = database.OpenConnectionAsync(cancellationToken).GetAwaiter().GetResult();
-        CoverageReport report = Run(connection, scope, source, sourceFiles, progress, CoverageEvaluation.Auto, cancellationToken);
+        CoverageReport report = Run(
+            connection,
+            () => database.OpenConnectionAsync(cancellationToken).GetAwaiter().GetResult(),
+            scope,
+            source,
+            sourceFiles,
+            progress,
+            CoverageEvaluation.Auto,
+            DefaultParts,
+            cancellationToken);
         return report.WithDatabase(database.Description);
     }
 
-    /// <summary>The same on an open connection (tests and benchmarks share one).</summary>
+    /// <summary>The same on an open connection (tests and benchmarks share one); further parts open clones of it.</summary>
     public static CoverageReport Run(
         NpgsqlConnection connection,
         CoverageScope scope,
@@ -36,63 +49,87 @@ public static class CoverageAnalyzer
         IReadOnlyList<string>? sourceFiles = null,
         IProgress<string>? progress = null,
         CoverageEvaluation evaluation = CoverageEvaluation.Auto,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default) =>
+        Run(connection, () => OpenClone(connection), scope, source, sourceFiles, progress, evaluation, DefaultParts, cancellationToken);
+
+    /// <param name="openAnother">Opens a further connection to the same database, for reading in parts.</param>
+    /// <param name="parts">How many parts to read at once at most (1: all on <paramref name="connection"/>).</param>
+    internal static CoverageReport Run(
+        NpgsqlConnection connection,
+        Func<NpgsqlConnection> openAnother,
+        CoverageScope scope,
+        IReadOnlyCollection<SourceCell>? source,
+        IReadOnlyList<string>? sourceFiles,
+        IProgress<string>? progress,
+        CoverageEvaluation evaluation,
+        int parts,
+        CancellationToken cancellationToken)
     {
         bool withSource = source is { Count: > 0 };
         CoverageCheck[] checks = CoverageChecks.All.Where(c => withSource || !c.NeedsSource).ToArray();
 
-        // Repeatable read: the documents the client reads and the statement that checks them are the same rows.
-        // The transaction also scopes the SET LOCALs.
+        // Repeatable read: the documents the client reads and the statement that checks them are the same rows, and
+        // the partners share this transaction's snapshot. The transactions also scope the SET LOCALs.
         using NpgsqlTransaction transaction = connection.BeginTransaction(IsolationLevel.RepeatableRead);
+        using SnapshotPartners partners = SnapshotPartners.Open(connection, transaction, openAnother, parts - 1, Configure);
+        Configure(connection, transaction);
 
-        // The statement hashes whole relations: give it memory (the default 4 MB spills to disk), and no nested
-        // loops, which the planner picks between relations whose sizes it cannot estimate (jsonb_each, GROUP BY)
-        // and which then compare every document with every other (minutes instead of seconds). Those sizes also make
-        // its cost look huge, so PostgreSQL would spend seconds compiling it (JIT) to save far less.
-        using (var settings = new NpgsqlCommand("SET LOCAL work_mem = '64MB'; SET LOCAL enable_nestloop = off; SET LOCAL jit = off", connection, transaction))
-        {
-            settings.ExecuteNonQuery();
-        }
+        var connections = new List<(NpgsqlConnection Connection, NpgsqlTransaction Transaction)> { (connection, transaction) };
+        connections.AddRange(partners.Partners);
 
         evaluation = Resolve(evaluation, connection.Host);
         PlainDocumentScan? plain = null;
         if (evaluation == CoverageEvaluation.PlainDocumentsInClient)
         {
             progress?.Report("Reading the documents");
-            plain = PlainDocumentScan.Read(connection, transaction, new CoverageSql(scope, SqlStyle.Parameters), cancellationToken);
+            plain = PlainDocumentScan.Read(connection, transaction, new CoverageSql(scope, SqlStyle.Parameters), connections.Count, cancellationToken);
         }
 
-        var sql = new CoverageSql(scope, SqlStyle.Parameters, plainDocumentsGiven: plain is not null);
-        progress?.Report($"Reading coverage and running {checks.Length} checks");
-        var coverage = new List<CoverageRow>();
-        var findings = new List<CoverageFinding>();
-        using (var command = new NpgsqlCommand(CoverageQueries.ReportSql(checks, sql), connection, transaction) { CommandTimeout = 0 })
+        var sql = new CoverageSql(scope, SqlStyle.Parameters, plainDocumentsGiven: plain is not null, partitioned: connections.Count > 1);
+        string text = CoverageQueries.ReportSql(checks, sql);
+        progress?.Report(connections.Count > 1
+            ? $"Reading coverage and running {checks.Length} checks, in {connections.Count} parts at once"
+            : $"Reading coverage and running {checks.Length} checks");
+
+        var results = new (List<CoverageRow> Coverage, List<CoverageFinding> Findings)[connections.Count];
+        ForEachPart(connections.Count, part =>
         {
+            using var command = new NpgsqlCommand(text, connections[part].Connection, connections[part].Transaction) { CommandTimeout = 0 };
             AddScopeParameters(command, scope);
-            plain?.AddParameters(command);
+            plain?.AddParameters(command, part);
             if (withSource)
             {
                 AddSourceParameters(command, source!);
             }
 
-            using var registration = cancellationToken.Register(command.Cancel);
-            using NpgsqlDataReader reader = command.ExecuteReader();
-            while (reader.Read())
+            if (sql.Partitioned)
             {
-                if (reader.IsDBNull(0))
-                {
-                    coverage.Add(ReadCoverageRow(reader));
-                }
-                else
-                {
-                    findings.Add(ReadFinding(reader));
-                }
+                command.Parameters.Add(new NpgsqlParameter<int>("partition", part));
+                command.Parameters.Add(new NpgsqlParameter<int>("partitions", connections.Count));
             }
-        }
+
+            results[part] = ReadPart(command, cancellationToken);
+        });
 
         cancellationToken.ThrowIfCancellationRequested();
+        foreach (var (partner, joined) in partners.Partners)
+        {
+            joined.Commit();
+        }
+
         transaction.Commit();
-        coverage.Sort((a, b) => string.CompareOrdinal(a.TrustCode, b.TrustCode) is var c && c != 0 ? c : a.Period.CompareTo(b.Period));
+        List<CoverageRow> coverage = results.SelectMany(r => r.Coverage).ToList();
+        List<CoverageFinding> findings = results.SelectMany(r => r.Findings).ToList();
+        coverage.Sort((a, b) =>
+        {
+            // Duplicate rows share trust and month: the rest of the row orders them, so the order never depends on parts.
+            int c = string.CompareOrdinal(a.TrustCode, b.TrustCode);
+            c = c != 0 ? c : a.Period.CompareTo(b.Period);
+            c = c != 0 ? c : string.CompareOrdinal(a.TrustName, b.TrustName);
+            c = c != 0 ? c : string.CompareOrdinal(a.IcbCode, b.IcbCode);
+            c = c != 0 ? c : a.ServicesReported.CompareTo(b.ServicesReported);
+            return c != 0 ? c : a.TotalWaiting.CompareTo(b.TotalWaiting);
+        });
 
         var order = checks.Select((c, i) => (c.Name, i)).ToDictionary(x => x.Name, x => x.i, StringComparer.Ordinal);
         findings.Sort((a, b) =>
@@ -122,6 +159,69 @@ public static class CoverageAnalyzer
         CoverageEvaluation.Auto => CoverageEvaluation.SqlOnly,
         _ => evaluation,
     };
+
+    /// <summary>
+    /// The report statement hashes whole relations: give it memory (the default 4 MB spills to disk), and no nested
+    /// loops, which the planner picks between relations whose sizes it cannot estimate (jsonb_each, GROUP BY) and which
+    /// then compare every document with every other (minutes instead of seconds). Those sizes also make its cost look
+    /// huge, so PostgreSQL would spend seconds compiling it (JIT) to save far less.
+    /// </summary>
+    private static void Configure(NpgsqlConnection connection, NpgsqlTransaction transaction)
+    {
+        using var settings = new NpgsqlCommand("SET LOCAL work_mem = '64MB'; SET LOCAL enable_nestloop = off; SET LOCAL jit = off", connection, transaction);
+        settings.ExecuteNonQuery();
+    }
+
+    private static (List<CoverageRow> Coverage, List<CoverageFinding> Findings) ReadPart(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
+        var coverage = new List<CoverageRow>();
+        var findings = new List<CoverageFinding>();
+        using var registration = cancellationToken.Register(command.Cancel);
+        using NpgsqlDataReader reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            if (reader.IsDBNull(0))
+            {
+                coverage.Add(ReadCoverageRow(reader));
+            }
+            else
+            {
+                findings.Add(ReadFinding(reader));
+            }
+        }
+
+        return (coverage, findings);
+    }
+
+    /// <summary>Runs the parts at once, and throws as a single part would (the first failure, not an AggregateException).</summary>
+    private static void ForEachPart(int parts, Action<int> read)
+    {
+        try
+        {
+            Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, read);
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+        {
+            ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+            throw;
+        }
+    }
+
+    /// <summary>A further connection with the same settings and credentials (Npgsql keeps the password for clones).</summary>
+    private static NpgsqlConnection OpenClone(NpgsqlConnection connection)
+    {
+        NpgsqlConnection clone = connection.CloneWith(connection.ConnectionString);
+        try
+        {
+            clone.Open();
+            return clone;
+        }
+        catch
+        {
+            clone.Dispose();
+            throw;
+        }
+    }
 
     internal static void AddScopeParameters(NpgsqlCommand command, CoverageScope scope)
     {

@@ -8,6 +8,15 @@ namespace NhsCommunity.Coverage;
 /// </summary>
 public sealed class CoverageReport
 {
+    // The derived figures are worked out once, on first use: a report is immutable, and its files and summaries ask
+    // for them many times over tens of thousands of rows.
+    private int? _trusts;
+    private int? _periods;
+    private int? _documents;
+    private IReadOnlyDictionary<string, int>? _findingsByCheck;
+    private CoverageMatrix? _matrix;
+    private IReadOnlyList<(DateTime Period, long Waiting52PlusWeeks, int Trusts)>? _waits52PlusByMonth;
+
     public required CoverageScope Scope { get; init; }
 
     /// <summary>"user@host:port/database", never with a password.</summary>
@@ -27,12 +36,12 @@ public sealed class CoverageReport
     /// <summary>Workbooks compared for SourceMismatch, if any.</summary>
     public IReadOnlyList<string> SourceFiles { get; init; } = [];
 
-    public int Trusts => Coverage.Select(r => r.TrustCode).Distinct(StringComparer.Ordinal).Count();
+    public int Trusts => _trusts ??= Coverage.Select(r => r.TrustCode).Distinct(StringComparer.Ordinal).Count();
 
-    public int Periods => Coverage.Select(r => r.Period).Distinct().Count();
+    public int Periods => _periods ??= Coverage.Select(r => r.Period).Distinct().Count();
 
     /// <summary>Rows whose document has at least one service.</summary>
-    public int Documents => Coverage.Count(r => r.HasData);
+    public int Documents => _documents ??= Coverage.Count(r => r.HasData);
 
     public int Rows => Coverage.Count;
 
@@ -41,7 +50,7 @@ public sealed class CoverageReport
     public DateTime? LastPeriod => Coverage.Count == 0 ? null : Coverage.Max(r => r.Period);
 
     /// <summary>Every check that ran, with its number of findings (0 included), in check order.</summary>
-    public IReadOnlyDictionary<string, int> FindingsByCheck =>
+    public IReadOnlyDictionary<string, int> FindingsByCheck => _findingsByCheck ??=
         Checks.ToDictionary(c => c.Name, c => Findings.Count(f => f.Check == c.Name), StringComparer.Ordinal);
 
     public int Errors => Findings.Count(f => f.Severity == FindingSeverity.Error);
@@ -63,10 +72,10 @@ public sealed class CoverageReport
     };
 
     /// <summary>One row per trust, one column per month.</summary>
-    public CoverageMatrix ToMatrix() => CoverageMatrix.From(Coverage);
+    public CoverageMatrix ToMatrix() => _matrix ??= CoverageMatrix.From(Coverage);
 
     /// <summary>Total 52+ week waits per month, over the trusts in scope.</summary>
-    public IReadOnlyList<(DateTime Period, long Waiting52PlusWeeks, int Trusts)> Waits52PlusByMonth() =>
+    public IReadOnlyList<(DateTime Period, long Waiting52PlusWeeks, int Trusts)> Waits52PlusByMonth() => _waits52PlusByMonth ??=
         Coverage.GroupBy(r => r.Period)
             .OrderBy(g => g.Key)
             .Select(g => (g.Key, g.Sum(r => r.Waiting52PlusWeeks), g.Where(r => r.HasData).Select(r => r.TrustCode).Distinct(StringComparer.Ordinal).Count()))

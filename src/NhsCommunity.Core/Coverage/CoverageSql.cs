@@ -46,16 +46,18 @@ public sealed class CoverageSql
         [.. BandCatalogue.UpTo52Weeks.Select(BandCatalogue.JsonKey), BandCatalogue.JsonKey(WaitBand.Wait52PlusWeeks)];
 
     /// <param name="plainDocumentsGiven">True when the client passes the plain documents' figures (Parameters style only).</param>
-    public CoverageSql(CoverageScope scope, SqlStyle style, bool plainDocumentsGiven = false)
+    /// <param name="partitioned">True to read one part of the trusts, chosen by @partition of @partitions (Parameters style only).</param>
+    public CoverageSql(CoverageScope scope, SqlStyle style, bool plainDocumentsGiven = false, bool partitioned = false)
     {
-        if (plainDocumentsGiven && style != SqlStyle.Parameters)
+        if ((plainDocumentsGiven || partitioned) && style != SqlStyle.Parameters)
         {
-            throw new ArgumentException("Plain documents are passed as parameters, so need the Parameters style.", nameof(plainDocumentsGiven));
+            throw new ArgumentException("Plain documents and partitions are passed as parameters, so need the Parameters style.", nameof(style));
         }
 
         Scope = scope;
         Style = style;
         PlainDocumentsGiven = plainDocumentsGiven;
+        Partitioned = partitioned;
     }
 
     public CoverageScope Scope { get; }
@@ -64,6 +66,12 @@ public sealed class CoverageSql
 
     /// <summary>The plain documents' figures come as parameters (@plain_*), so the SQL reads only the other documents.</summary>
     public bool PlainDocumentsGiven { get; }
+
+    /// <summary>
+    /// The scope is narrowed to the trusts whose code hashes to @partition (of @partitions), so parts of one report can
+    /// be read at once on several connections. Every check looks within one trust, so the parts add up to the whole.
+    /// </summary>
+    public bool Partitioned { get; }
 
     public static string Key(WaitBand band) => BandCatalogue.JsonKey(band);
 
@@ -98,6 +106,11 @@ public sealed class CoverageSql
             where.Add($"upper(btrim({alias}.trust_code)) = ANY({Value("trusts", ArrayLiteral(Scope.NormalisedTrustCodes))})");
         }
 
+        if (Partitioned)
+        {
+            where.Add($"{PartOf(alias)} = @partition");
+        }
+
         return string.Join("\n      AND ", where);
     }
 
@@ -106,7 +119,7 @@ public sealed class CoverageSql
     /// Built for one pass over the services: <c>service_totals</c> reads every service once (a flat jsonb_each and a
     /// GROUP BY, which PostgreSQL does fast) and keeps aside only the services that fail
     /// <see cref="CleanServicePredicate"/>; the service checks then examine those few in detail (<c>facts</c>).
-    /// Only the small relations are materialised; the documents themselves never are.
+    /// Only the small relations are materialised; the documents themselves never are, but for the few in pending.
     /// With <see cref="PlainDocumentsGiven"/>, the documents the client found plain (<see cref="PlainDocumentReader"/>)
     /// arrive as parameters (<c>plain</c>) and only the others (<c>pending</c>) are read here; service_totals and
     /// document_shapes then hold the same rows as without, which the tests check.
@@ -199,9 +212,15 @@ public sealed class CoverageSql
         return sql.ToString();
     }
 
-    /// <summary>The statement that reads the documents in scope for <see cref="PlainDocumentReader"/>: id and JSON text.</summary>
+    /// <summary>
+    /// The statement that reads the documents in scope for <see cref="PlainDocumentReader"/>: id, JSON text, and the
+    /// part of the report the row falls in (of @partitions).
+    /// </summary>
     public string DocumentsSql() =>
-        $"SELECT t.id, jsonb_send(t.{QuoteIdentifier(Scope.Column)}) FROM {Table} t\nWHERE {ScopeFilter()}\n  AND t.{QuoteIdentifier(Scope.Column)} IS NOT NULL";
+        $"SELECT t.id, jsonb_send(t.{QuoteIdentifier(Scope.Column)}), {PartOf("t")} FROM {Table} t\nWHERE {ScopeFilter()}\n  AND t.{QuoteIdentifier(Scope.Column)} IS NOT NULL";
+
+    /// <summary>The part (0 to @partitions - 1) a row of <paramref name="alias"/> falls in: by trust, so no check spans parts.</summary>
+    private static string PartOf(string alias) => $"(coalesce(hashtext(upper(btrim({alias}.trust_code))), 0) & 2147483647) % @partitions";
 
     /// <summary>One row per service of the object documents of <paramref name="documents"/> (json_key, service, value v).</summary>
     private static string Services(string name, string documents) => $$"""

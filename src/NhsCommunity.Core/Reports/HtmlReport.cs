@@ -120,16 +120,20 @@ public static class HtmlReport
 
         AppendMonthAxis(html, matrix.Periods, labelWidth, cellWidth, top - 8);
 
+        // A cell per trust and month (18,000 over ten years): what repeats is worked out once, not per cell.
+        string[] colours = Enumerable.Range(0, maxServices + 2).Select(i => CellColour(i == 0 ? null : i - 1, maxServices)).ToArray();
+        string[] states = Enumerable.Range(0, maxServices + 2).Select(i => i == 0 ? "no row" : i == 1 ? "no data" : $"{i - 1} services").ToArray();
+        string[] labels = matrix.Periods.Select(Label).ToArray();
         for (int row = 0; row < trusts; row++)
         {
             CoverageMatrixRow trust = matrix.Rows[row];
             int y = top + (row * cellHeight);
-            html.Append(Invariant, $"<g class=\"trust-row\"><text class=\"trust\" x=\"{labelWidth - 6}\" y=\"{y + cellHeight - 2}\" text-anchor=\"end\">{E(trust.TrustCode)}<title>{E(trust.TrustName)}</title></text>");
+            string code = E(trust.TrustCode), name = E(trust.TrustName);
+            html.Append(Invariant, $"<g class=\"trust-row\"><text class=\"trust\" x=\"{labelWidth - 6}\" y=\"{y + cellHeight - 2}\" text-anchor=\"end\">{code}<title>{name}</title></text>");
             for (int col = 0; col < months; col++)
             {
-                int? cell = trust.Cells[col];
-                string state = cell is null ? "no row" : cell == 0 ? "no data" : $"{cell} services";
-                html.Append(Invariant, $"<rect class=\"cell\" x=\"{labelWidth + (col * cellWidth)}\" y=\"{y}\" width=\"{cellWidth - 1}\" height=\"{cellHeight - 1}\" fill=\"{CellColour(cell, maxServices)}\"><title>{E(trust.TrustCode)} {E(trust.TrustName)}, {Label(matrix.Periods[col])}: {state}</title></rect>");
+                int shade = trust.Cells[col] is { } services ? Math.Min(services, maxServices) + 1 : 0;
+                html.Append(Invariant, $"<rect class=\"cell\" x=\"{labelWidth + (col * cellWidth)}\" y=\"{y}\" width=\"{cellWidth - 1}\" height=\"{cellHeight - 1}\" fill=\"{colours[shade]}\"><title>{code} {name}, {labels[col]}: {states[shade]}</title></rect>");
             }
 
             html.Append(Invariant, $"<text class=\"axis\" x=\"{labelWidth + (months * cellWidth) + 6}\" y=\"{y + cellHeight - 2}\" font-size=\"9\">{trust.MonthsWithData}/{months}</text></g>\n");

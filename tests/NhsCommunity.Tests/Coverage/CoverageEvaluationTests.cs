@@ -43,7 +43,7 @@ public sealed class CoverageEvaluationTests : IClassFixture<BadDocumentsFixture>
         connection.Open();
         using NpgsqlTransaction transaction = connection.BeginTransaction();
 
-        PlainDocumentScan scan = PlainDocumentScan.Read(connection, transaction, new CoverageSql(new CoverageScope(), SqlStyle.Parameters), CancellationToken.None);
+        PlainDocumentScan scan = PlainDocumentScan.Read(connection, transaction, new CoverageSql(new CoverageScope(), SqlStyle.Parameters), 1, CancellationToken.None);
 
         // The clean trusts' documents and those whose only fault is in their metadata are plain; the spoilt services,
         // {} and JSON null are not.
@@ -58,7 +58,7 @@ public sealed class CoverageEvaluationTests : IClassFixture<BadDocumentsFixture>
         connection.Open();
         using (NpgsqlTransaction transaction = connection.BeginTransaction())
         {
-            PlainDocumentScan scan = PlainDocumentScan.Read(connection, transaction, new CoverageSql(new CoverageScope(), SqlStyle.Parameters), CancellationToken.None);
+            PlainDocumentScan scan = PlainDocumentScan.Read(connection, transaction, new CoverageSql(new CoverageScope(), SqlStyle.Parameters), 1, CancellationToken.None);
             Assert.True(scan.PlainDocuments > scan.Documents / 2, $"{scan.PlainDocuments} of {scan.Documents} documents plain");
         }
 
@@ -78,14 +78,27 @@ public sealed class CoverageEvaluationTests : IClassFixture<BadDocumentsFixture>
         Assert.Equal(CoverageEvaluation.PlainDocumentsInClient, CoverageAnalyzer.Resolve(CoverageEvaluation.PlainDocumentsInClient, host));
     }
 
+    /// <summary>The printed SQL in one part is the reference; the client's way and reading in parts must match it.</summary>
     private static void AssertSameReport(NpgsqlConnection connection, CoverageScope scope)
     {
-        CoverageReport client = CoverageAnalyzer.Run(connection, scope, evaluation: CoverageEvaluation.PlainDocumentsInClient);
-        CoverageReport sql = CoverageAnalyzer.Run(connection, scope, evaluation: CoverageEvaluation.SqlOnly);
-
+        CoverageReport sql = Run(connection, scope, CoverageEvaluation.SqlOnly, parts: 1);
         Assert.NotEmpty(sql.Coverage);
-        Assert.Equal(sql.Coverage.Select(Text), client.Coverage.Select(Text));
-        Assert.Equal(sql.Findings.Select(Text), client.Findings.Select(Text));
+        foreach (var (evaluation, parts) in new[] { (CoverageEvaluation.PlainDocumentsInClient, 1), (CoverageEvaluation.PlainDocumentsInClient, 3), (CoverageEvaluation.SqlOnly, 2) })
+        {
+            CoverageReport other = Run(connection, scope, evaluation, parts);
+            Assert.Equal(sql.Coverage.Select(Text), other.Coverage.Select(Text));
+            Assert.Equal(sql.Findings.Select(Text), other.Findings.Select(Text));
+        }
+    }
+
+    private static CoverageReport Run(NpgsqlConnection connection, CoverageScope scope, CoverageEvaluation evaluation, int parts) =>
+        CoverageAnalyzer.Run(connection, () => Open(connection.ConnectionString), scope, null, null, null, evaluation, parts, CancellationToken.None);
+
+    private static NpgsqlConnection Open(string connectionString)
+    {
+        var connection = new NpgsqlConnection(connectionString);
+        connection.Open();
+        return connection;
     }
 
     private static string Text(CoverageRow r) =>
