@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Management.Automation;
 using NhsCommunity.Coverage;
 using NhsCommunity.Database;
+using NhsCommunity.Workbooks;
 
 namespace NhsCommunity.Commands;
 
@@ -65,6 +66,40 @@ public abstract class CoverageCommandBase : DatabaseCommandBase
             To = To,
             TrustCodes = TrustCodes.Distinct(StringComparer.OrdinalIgnoreCase).ToArray(),
         };
+    }
+
+    /// <summary>
+    /// Reads the workbook cells for SourceMismatch from files, folders (their .xlsx and .xls workbooks) or wildcards.
+    /// A path that names no workbook, or a workbook that cannot be read, is a non-terminating error; the others are used.
+    /// </summary>
+    /// <returns>The cells (null when no paths were given) and the workbooks they came from.</returns>
+    protected (List<SourceCell>? Cells, List<string> Files) ReadWorkbooks(IEnumerable<string>? paths, int progressId)
+    {
+        var files = new List<string>();
+        if (paths is null)
+        {
+            return (null, files);
+        }
+
+        var cells = new List<SourceCell>();
+        var importer = new WorkbookImporter();
+        foreach (string file in WorkbookPaths.Resolve(this, ErrorIdPrefix, paths, literal: false))
+        {
+            CancellationToken.ThrowIfCancellationRequested();
+            WriteProgress(new ProgressRecord(progressId, MyInvocation.MyCommand.Name, "Reading " + Path.GetFileName(file)));
+            try
+            {
+                cells.AddRange(SourceCell.FromRecords(importer.Read(file, CancellationToken).Records));
+                files.Add(file);
+            }
+            catch (Exception e) when (e is WorkbookFormatException or IOException)
+            {
+                // One unreadable workbook: say so and compare with the others.
+                WriteError(new ErrorRecord(e, ErrorIdPrefix + "WorkbookUnreadable", e is IOException ? ErrorCategory.ReadError : ErrorCategory.InvalidData, file));
+            }
+        }
+
+        return (cells, files);
     }
 
     /// <summary>

@@ -17,6 +17,8 @@ public sealed class ExportCommunityReportCommand : CoverageCommandBase
     private const string DatabaseParameterSet = "Database";
     private const string ReportParameterSet = "Report";
 
+    private const int ProgressId = 6;
+
     private CoverageReport? _report;
 
     /// <summary>The folder to write into; created if missing. Existing report files are replaced.</summary>
@@ -73,36 +75,7 @@ public sealed class ExportCommunityReportCommand : CoverageCommandBase
     private CoverageReport ReadReport()
     {
         CoverageScope scope = CreateScope();
-        var cells = new List<SourceCell>();
-        var sources = new List<string>();
-        var importer = new WorkbookImporter();
-        foreach (string pattern in WorkbookPath ?? [])
-        {
-            System.Collections.ObjectModel.Collection<string> resolved;
-            try
-            {
-                resolved = GetResolvedProviderPathFromPSPath(pattern, out _);
-            }
-            catch (ItemNotFoundException e)
-            {
-                WriteError(new ErrorRecord(e, ErrorIdPrefix + "PathNotFound", ErrorCategory.ObjectNotFound, pattern));
-                continue;
-            }
-
-            foreach (string file in resolved)
-            {
-                try
-                {
-                    cells.AddRange(SourceCell.FromRecords(importer.Read(file, CancellationToken).Records));
-                    sources.Add(file);
-                }
-                catch (Exception e) when (e is WorkbookFormatException or IOException)
-                {
-                    WriteError(new ErrorRecord(e, ErrorIdPrefix + "WorkbookUnreadable", ErrorCategory.InvalidData, file));
-                }
-            }
-        }
-
+        var (cells, sources) = ReadWorkbooks(WorkbookPath, ProgressId);
         return ReadDatabase(() => CoverageAnalyzer.Run(Database, scope, cells, sources, null, CancellationToken));
     }
 }

@@ -19,7 +19,7 @@ public sealed class TestCommunityCoverageCommand : CoverageCommandBase
     private const string MatrixParameterSet = "Matrix";
     private const int ProgressId = 5;
 
-    /// <summary>Workbooks to compare the stored numbers with (SourceMismatch). Wildcards are expanded.</summary>
+    /// <summary>Workbooks to compare the stored numbers with (SourceMismatch): files, folders of workbooks, or wildcards.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     [SupportsWildcards]
@@ -33,7 +33,7 @@ public sealed class TestCommunityCoverageCommand : CoverageCommandBase
     protected override void EndProcessing()
     {
         CoverageScope scope = CreateScope();
-        var (cells, files) = ReadWorkbooks();
+        var (cells, files) = ReadWorkbooks(Path, ProgressId);
 
         var progress = new ProgressRecord(ProgressId, "Test-CommunityCoverage", "Reading " + Database.Description);
         WriteProgress(progress);
@@ -72,58 +72,5 @@ public sealed class TestCommunityCoverageCommand : CoverageCommandBase
 
         result.TypeNames.Insert(0, "NhsCommunity.Coverage.CoverageMatrixRow#PSObject");
         return result;
-    }
-
-    private (List<SourceCell>? Cells, List<string> Files) ReadWorkbooks()
-    {
-        var files = new List<string>();
-        if (Path is null)
-        {
-            return (null, files);
-        }
-
-        var cells = new List<SourceCell>();
-        var importer = new WorkbookImporter();
-        foreach (string pattern in Path)
-        {
-            Collection<string> resolved;
-            try
-            {
-                resolved = GetResolvedProviderPathFromPSPath(pattern, out ProviderInfo provider);
-                if (provider.Name != "FileSystem")
-                {
-                    WriteError(new ErrorRecord(new ArgumentException($"'{pattern}' is not a file system path."), ErrorIdPrefix + "PathNotFileSystem", ErrorCategory.InvalidArgument, pattern));
-                    continue;
-                }
-            }
-            catch (ItemNotFoundException e)
-            {
-                WriteError(new ErrorRecord(e, ErrorIdPrefix + "PathNotFound", ErrorCategory.ObjectNotFound, pattern));
-                continue;
-            }
-
-            foreach (string file in resolved)
-            {
-                CancellationToken.ThrowIfCancellationRequested();
-                WriteProgress(new ProgressRecord(ProgressId, "Test-CommunityCoverage", "Reading " + System.IO.Path.GetFileName(file)));
-                try
-                {
-                    WorkbookContent content = importer.Read(file, CancellationToken);
-                    cells.AddRange(SourceCell.FromRecords(content.Records));
-                    files.Add(file);
-                }
-                catch (WorkbookFormatException e)
-                {
-                    // One unreadable workbook: say so and compare with the others.
-                    WriteError(new ErrorRecord(e, ErrorIdPrefix + "WorkbookUnreadable", ErrorCategory.InvalidData, file));
-                }
-                catch (IOException e)
-                {
-                    WriteError(new ErrorRecord(e, ErrorIdPrefix + "WorkbookUnreadable", ErrorCategory.ReadError, file));
-                }
-            }
-        }
-
-        return (cells, files);
     }
 }

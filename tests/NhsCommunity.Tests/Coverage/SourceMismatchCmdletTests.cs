@@ -25,4 +25,26 @@ public sealed class SourceMismatchCmdletTests : IClassFixture<RealBackfillFixtur
         var error = Assert.Single(result.Errors);
         Assert.StartsWith("TestCommunityCoveragePathNotFound", error.FullyQualifiedErrorId, StringComparison.Ordinal);
     }
+
+    [SkippableFact]
+    public void A_folder_means_every_workbook_in_it_for_both_cmdlets()
+    {
+        Skip.IfNot(RealBackfillFixture.Available, RealBackfillFixture.UnavailableReason);
+        using var session = new PowerShellSession();
+        string folder = Directory.CreateTempSubdirectory("nhscommunity-report-").FullName;
+        try
+        {
+            var vars = new Dictionary<string, object?> { ["cs"] = _fixture.ConnectionString, ["chs"] = RepositoryPaths.RealWorkbookDirectory, ["out"] = folder };
+
+            ScriptResult result = session.Run("$r = Test-CommunityCoverage -ConnectionString $cs -Path $chs; $r.SourceFiles.Count; @($r.Findings | Where-Object Check -eq 'SourceMismatch').Count; Export-CommunityReport -ConnectionString $cs -Path $out -WorkbookPath $chs | Out-Null", vars);
+
+            Assert.Empty(result.Errors);
+            Assert.Equal(["4", "0"], result.Output.Select(o => o.ToString()));
+            Assert.Contains("SourceMismatch", File.ReadAllText(Path.Combine(folder, "data_quality_report.md")), StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
 }
