@@ -1,4 +1,6 @@
 using NhsCommunity.Coverage;
+using NhsCommunity.Database;
+using NhsCommunity.Tests.Database;
 using NhsCommunity.Tests.Infrastructure;
 using Npgsql;
 using static NhsCommunity.Tests.Coverage.CoverageTestDatabase;
@@ -65,6 +67,31 @@ public sealed class CoverageEvaluationTests : IClassFixture<BadDocumentsFixture>
         AssertSameReport(connection, new CoverageScope());
     }
 
+    [SkippableFact]
+    public void A_report_read_in_parts_through_a_transaction_pooler_is_the_report_read_directly()
+    {
+        Skip.IfNot(TestPostgres.IsAvailable, TestPostgres.NotInstalledReason);
+        Skip.IfNot(PgBouncerProcess.IsInstalled, PgBouncerProcess.NotInstalledReason);
+        using var direct = new NpgsqlConnection(_bad.ConnectionString);
+        direct.Open();
+        CoverageReport expected = Run(direct, new CoverageScope(), CoverageEvaluation.SqlOnly, parts: 1);
+
+        // As Supabase's pooler on port 6543 does: each transaction gets whichever server connection is free, so the
+        // parts' transactions must still see the snapshot the first one exported.
+        using PgBouncerProcess bouncer = PgBouncerProcess.Start(TestPostgres.Instance.Port);
+        using DatabaseTarget target = DatabaseTarget.Resolve(bouncer.ConnectionString(new NpgsqlConnectionStringBuilder(_bad.ConnectionString).Database!));
+        foreach (CoverageEvaluation evaluation in new[] { CoverageEvaluation.PlainDocumentsInClient, CoverageEvaluation.SqlOnly })
+        {
+            using NpgsqlConnection pooled = target.OpenConnectionAsync(CancellationToken.None).GetAwaiter().GetResult();
+            var steps = new Steps();
+            CoverageReport report = CoverageAnalyzer.Run(
+                pooled, () => target.OpenConnectionAsync(CancellationToken.None).GetAwaiter().GetResult(), new CoverageScope(), null, null, steps, evaluation, 3, CancellationToken.None);
+            Assert.Contains(steps.Reported, step => step.EndsWith("in 3 parts at once", StringComparison.Ordinal));
+            Assert.Equal(expected.Coverage.Select(Text), report.Coverage.Select(Text));
+            Assert.Equal(expected.Findings.Select(Text), report.Findings.Select(Text));
+        }
+    }
+
     [Theory]
     [InlineData("127.0.0.1", CoverageEvaluation.PlainDocumentsInClient)]
     [InlineData("localhost", CoverageEvaluation.PlainDocumentsInClient)]
@@ -85,14 +112,16 @@ public sealed class CoverageEvaluationTests : IClassFixture<BadDocumentsFixture>
         Assert.NotEmpty(sql.Coverage);
         foreach (var (evaluation, parts) in new[] { (CoverageEvaluation.PlainDocumentsInClient, 1), (CoverageEvaluation.PlainDocumentsInClient, 3), (CoverageEvaluation.SqlOnly, 2) })
         {
-            CoverageReport other = Run(connection, scope, evaluation, parts);
+            var steps = new Steps();
+            CoverageReport other = Run(connection, scope, evaluation, parts, steps);
+            Assert.True(parts == 1 || steps.Reported.Any(step => step.EndsWith($"in {parts} parts at once", StringComparison.Ordinal)), string.Join("; ", steps.Reported));
             Assert.Equal(sql.Coverage.Select(Text), other.Coverage.Select(Text));
             Assert.Equal(sql.Findings.Select(Text), other.Findings.Select(Text));
         }
     }
 
-    private static CoverageReport Run(NpgsqlConnection connection, CoverageScope scope, CoverageEvaluation evaluation, int parts) =>
-        CoverageAnalyzer.Run(connection, () => Open(connection.ConnectionString), scope, null, null, null, evaluation, parts, CancellationToken.None);
+    private static CoverageReport Run(NpgsqlConnection connection, CoverageScope scope, CoverageEvaluation evaluation, int parts, IProgress<string>? progress = null) =>
+        CoverageAnalyzer.Run(connection, () => Open(connection.ConnectionString), scope, null, null, progress, evaluation, parts, CancellationToken.None);
 
     private static NpgsqlConnection Open(string connectionString)
     {
@@ -105,4 +134,12 @@ public sealed class CoverageEvaluationTests : IClassFixture<BadDocumentsFixture>
         $"{r.TrustCode} {r.Period:yyyy-MM} {r.TrustName} {r.IcbCode} {r.HasData} {r.ServicesReported} {r.TotalWaiting} {r.ServicesWith52PlusWeeks} {r.Waiting52PlusWeeks}";
 
     private static string Text(CoverageFinding f) => $"{f.Check} {f.Severity} {f.TrustCode} {f.Period:yyyy-MM} {f.Service} {f.Detail}";
+
+    /// <summary>Progress as it is reported (Progress&lt;T&gt; would post it to the thread pool, after the fact).</summary>
+    private sealed class Steps : IProgress<string>
+    {
+        public List<string> Reported { get; } = [];
+
+        public void Report(string value) => Reported.Add(value);
+    }
 }
