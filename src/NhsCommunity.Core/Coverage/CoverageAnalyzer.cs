@@ -112,7 +112,7 @@ public static class CoverageAnalyzer
         });
 
         cancellationToken.ThrowIfCancellationRequested();
-        foreach (var (partner, joined) in partners.Partners)
+        foreach (var (_, joined) in partners.Partners)
         {
             joined.Commit();
         }
@@ -120,26 +120,8 @@ public static class CoverageAnalyzer
         transaction.Commit();
         List<CoverageRow> coverage = results.SelectMany(r => r.Coverage).ToList();
         List<CoverageFinding> findings = results.SelectMany(r => r.Findings).ToList();
-        coverage.Sort((a, b) =>
-        {
-            // Duplicate rows share trust and month: the rest of the row orders them, so the order never depends on parts.
-            int c = string.CompareOrdinal(a.TrustCode, b.TrustCode);
-            c = c != 0 ? c : a.Period.CompareTo(b.Period);
-            c = c != 0 ? c : string.CompareOrdinal(a.TrustName, b.TrustName);
-            c = c != 0 ? c : string.CompareOrdinal(a.IcbCode, b.IcbCode);
-            c = c != 0 ? c : a.ServicesReported.CompareTo(b.ServicesReported);
-            return c != 0 ? c : a.TotalWaiting.CompareTo(b.TotalWaiting);
-        });
-
-        var order = checks.Select((c, i) => (c.Name, i)).ToDictionary(x => x.Name, x => x.i, StringComparer.Ordinal);
-        findings.Sort((a, b) =>
-        {
-            int c = order[a.Check].CompareTo(order[b.Check]);
-            c = c != 0 ? c : string.CompareOrdinal(a.TrustCode, b.TrustCode);
-            c = c != 0 ? c : Nullable.Compare(a.Period, b.Period);
-            c = c != 0 ? c : string.CompareOrdinal(a.Service, b.Service);
-            return c != 0 ? c : string.CompareOrdinal(a.Detail, b.Detail);
-        });
+        coverage.Sort(CoverageOrder.Rows);
+        findings.Sort(CoverageOrder.Findings(checks));
 
         return new CoverageReport
         {

@@ -128,7 +128,17 @@ public sealed class CoverageSql
     {
         string column = QuoteIdentifier(Scope.Column);
         string w52 = Key(WaitBand.Wait52PlusWeeks);
+
+        // With the plain documents given, the SQL works out service_totals and document_shapes for the rest (pending)
+        // and adds the plain ones' rows as the client gave them.
         string rest = PlainDocumentsGiven ? "pending" : "scope";
+        string restServices = PlainDocumentsGiven ? "pending_services" : "services";
+        string plainTotals = PlainDocumentsGiven
+            ? "\n    UNION ALL\n    SELECT p.id, p.services, p.total_waiting, p.services_52, p.waiting_52, NULL::jsonb FROM plain p"
+            : "";
+        string plainShapes = PlainDocumentsGiven
+            ? "\n    UNION ALL\n    SELECT p.id, 'object', 'object', 'object', 'object', 'object', p.metadata FROM plain p"
+            : "";
         var typed = new StringBuilder();
         foreach (string key in AllBandKeys)
         {
@@ -167,8 +177,8 @@ public sealed class CoverageSql
                        count(*) FILTER (WHERE jsonb_typeof(e.v -> '{{w52}}') = 'number' AND (e.v -> '{{w52}}')::numeric > 0) AS services_52,
                        coalesce(sum(CASE WHEN jsonb_typeof(e.v -> '{{w52}}') = 'number' THEN (e.v -> '{{w52}}')::numeric END), 0) AS waiting_52,
                        jsonb_agg(jsonb_build_array(e.json_key, e.service, e.v)) FILTER (WHERE NOT ({{CleanServicePredicate("e")}})) AS suspects
-                FROM {{(PlainDocumentsGiven ? "pending_services" : "services")}} e
-                GROUP BY e.id{{(PlainDocumentsGiven ? "\n    UNION ALL\n    SELECT p.id, p.services, p.total_waiting, p.services_52, p.waiting_52, NULL::jsonb FROM plain p" : "")}}
+                FROM {{restServices}} e
+                GROUP BY e.id{{plainTotals}}
             ),
             document_shapes AS NOT MATERIALIZED (
                 SELECT s.id, jsonb_typeof(s.doc) AS doc_type,
@@ -180,7 +190,7 @@ public sealed class CoverageSql
                        jsonb_typeof(s.doc -> 'cyp_services') AS cyp_services_type,
                        jsonb_typeof(s.doc -> 'metadata') AS metadata_type,
                        CASE WHEN jsonb_typeof(s.doc -> 'metadata') = 'object' THEN s.doc -> 'metadata' END AS metadata
-                FROM {{rest}} s{{(PlainDocumentsGiven ? "\n    UNION ALL\n    SELECT p.id, 'object', 'object', 'object', 'object', 'object', p.metadata FROM plain p" : "")}}
+                FROM {{rest}} s{{plainShapes}}
             ),
             docs AS MATERIALIZED (
                 SELECT s.id, s.trust_code, s.trust_name, s.period, s.data_type, s.icb_code, s.icb_name,
