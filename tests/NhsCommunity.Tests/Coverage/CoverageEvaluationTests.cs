@@ -92,6 +92,23 @@ public sealed class CoverageEvaluationTests : IClassFixture<BadDocumentsFixture>
         }
     }
 
+    [SkippableFact]
+    public void No_connection_to_spare_means_one_part_and_the_same_report()
+    {
+        Skip.IfNot(TestPostgres.IsAvailable, TestPostgres.NotInstalledReason);
+        using var connection = new NpgsqlConnection(_bad.ConnectionString);
+        connection.Open();
+        CoverageReport expected = Run(connection, new CoverageScope(), CoverageEvaluation.SqlOnly, parts: 1);
+
+        var steps = new Steps();
+        CoverageReport report = CoverageAnalyzer.Run(
+            connection, () => throw new NpgsqlException("sorry, too many clients already"), new CoverageScope(), null, null, steps, CoverageEvaluation.Auto, 3, CancellationToken.None);
+
+        Assert.DoesNotContain(steps.Reported, step => step.Contains("parts", StringComparison.Ordinal));
+        Assert.Equal(expected.Coverage.Select(Text), report.Coverage.Select(Text));
+        Assert.Equal(expected.Findings.Select(Text), report.Findings.Select(Text));
+    }
+
     [Theory]
     [InlineData("127.0.0.1", CoverageEvaluation.PlainDocumentsInClient)]
     [InlineData("localhost", CoverageEvaluation.PlainDocumentsInClient)]
