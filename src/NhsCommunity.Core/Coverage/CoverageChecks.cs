@@ -206,7 +206,7 @@ public static class CoverageChecks
         """
         SELECT 'DuplicateRow' AS check_name, 'Error' AS severity, s.trust_code, s.period, NULL::text AS service,
                count(*) || ' rows for this trust and month (data_type ' || string_agg(DISTINCT quote_literal(s.data_type), ', ') || ').' AS detail
-        FROM scope s
+        FROM docs s
         GROUP BY s.trust_code, s.period
         HAVING count(*) > 1
         """);
@@ -218,7 +218,7 @@ public static class CoverageChecks
         $$"""
         SELECT 'NotTrustCode' AS check_name, 'Error' AS severity, s.trust_code, NULL::date AS period, NULL::text AS service,
                quote_literal(s.trust_code) || ' (' || min(s.trust_name) || ') is not an NHS trust code; ' || count(*) || ' row(s).' AS detail
-        FROM scope s
+        FROM docs s
         WHERE s.trust_code !~ '{{NhsTrustCodePattern}}'
         GROUP BY s.trust_code
         """);
