@@ -18,7 +18,10 @@ internal sealed partial class SnapshotPartners : IDisposable
 
     public IReadOnlyList<(NpgsqlConnection Connection, NpgsqlTransaction Transaction)> Partners => _partners;
 
-    /// <summary>Opens up to <paramref name="count"/> partners of <paramref name="transaction"/>, which must not have read anything yet.</summary>
+    /// <summary>
+    /// Opens up to <paramref name="count"/> partners of <paramref name="transaction"/>, a repeatable read transaction
+    /// (PostgreSQL 10 and later export its snapshot on primaries and standbys alike).
+    /// </summary>
     /// <param name="configure">Run in each partner's transaction once it has joined (the report's SET LOCALs).</param>
     public static SnapshotPartners Open(NpgsqlConnection connection, NpgsqlTransaction transaction, Func<NpgsqlConnection> open, int count, Action<NpgsqlConnection, NpgsqlTransaction> configure)
     {
