@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using NhsCommunity.Catalogue;
+using NhsCommunity.Documents;
 
 namespace NhsCommunity.Coverage;
 
@@ -32,11 +33,11 @@ public static class PlainDocumentReader
 
     private static readonly byte[][] CypKeys = Keys(ServiceCategory.CYP);
 
-    private static ReadOnlySpan<byte> AdultServices => "adult_services"u8;
+    private static readonly byte[] AdultServices = Encoding.UTF8.GetBytes(CommunityDocumentJson.SectionOf(ServiceCategory.Adult));
 
-    private static ReadOnlySpan<byte> CypServices => "cyp_services"u8;
+    private static readonly byte[] CypServices = Encoding.UTF8.GetBytes(CommunityDocumentJson.SectionOf(ServiceCategory.CYP));
 
-    private static ReadOnlySpan<byte> MetadataKey => "metadata"u8;
+    private static readonly byte[] MetadataKey = Encoding.UTF8.GetBytes(CommunityDocumentJson.MetadataSection);
 
     // AggressiveOptimization on the loops: a report is often the one call of its process, and tier-0 code would
     // read the documents several times slower.

@@ -22,6 +22,9 @@ namespace NhsCommunity.Documents;
 /// </remarks>
 internal static class CommunityDocumentJson
 {
+    /// <summary>The key of the document's metadata object.</summary>
+    public const string MetadataSection = "metadata";
+
     private static readonly JsonWriterOptions Options = new()
     {
         Indented = false,
@@ -92,7 +95,7 @@ internal static class CommunityDocumentJson
                 json.WriteEndObject();
             }
 
-            json.WriteStartObject("metadata");
+            json.WriteStartObject(MetadataSection);
             json.WriteNumber("services_reported", services.Count);
             json.WriteNumber("total_waiting_all_services", totalWaiting);
             json.WriteNumber("services_with_52plus_breaches", breaches);
