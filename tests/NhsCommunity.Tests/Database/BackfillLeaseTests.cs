@@ -65,7 +65,7 @@ public class BackfillLeaseTests
         }
 
         Assert.Equal("0", db.Scalar("SELECT count(*) FROM community_backfill_lease"));
-        List<MonthWriteOutcome> later = await Run(db, second, b);
+        List<MonthWriteOutcome> later = await db.WriteAsync(second, b);
         Assert.All(later, o => Assert.Equal(db.Trusts.Count, o.Count(TrustMetricsWriteStatus.Updated)));
         foreach (var (month, documents) in b)
         {
@@ -97,11 +97,11 @@ public class BackfillLeaseTests
                 lockRow.ExecuteNonQuery();
             }
 
-            runA = Task.Run(() => Run(db, first, a));
+            runA = Task.Run(() => db.WriteAsync(first, a));
             Assert.True(WaitUntil(db, WaitingBackends(1)), "run A never reached the held row");
 
             // Run B's start-up now waits on the lease row, which A's month keeps locked.
-            runB = Task.Run(() => Run(db, second, b));
+            runB = Task.Run(() => db.WriteAsync(second, b));
             Assert.True(WaitUntil(db, WaitingBackends(2)), "run B never waited for run A");
             Assert.Equal("0", db.Scalar($"SELECT count(*) FROM community_data_backups WHERE run_id = '{second.RunId}'"));
             Assert.Equal(october, db.MonthState(months[2]));
@@ -135,7 +135,7 @@ public class BackfillLeaseTests
         string before = db.RowVersions();
 
         // Still live: refused, nothing written.
-        BackfillLockedException busy = await Assert.ThrowsAsync<BackfillLockedException>(() => Run(db, options, (aug, db.Documents(aug))));
+        BackfillLockedException busy = await Assert.ThrowsAsync<BackfillLockedException>(() => db.WriteAsync(options, (aug, db.Documents(aug))));
         Assert.Contains($"(run {crashed}, started ", busy.Message, StringComparison.Ordinal);
         Assert.Contains(" by a run that crashed) is running on ", busy.Message, StringComparison.Ordinal);
         Assert.Contains("its lease expires by itself at ", busy.Message, StringComparison.Ordinal);
@@ -143,7 +143,7 @@ public class BackfillLeaseTests
 
         // Expired: taken over, the run completes and gives the lease back.
         db.Scalar("UPDATE community_backfill_lease SET expires_at = now() - interval '1 minute'");
-        List<MonthWriteOutcome> outcome = await Run(db, options, (aug, db.Documents(aug)));
+        List<MonthWriteOutcome> outcome = await db.WriteAsync(options, (aug, db.Documents(aug)));
         Assert.Equal(db.Trusts.Count, outcome[0].Count(TrustMetricsWriteStatus.Updated));
         Assert.All(db.Matches(aug, db.Documents(aug)), m => Assert.True(m.Value));
         Assert.Equal("0", db.Scalar("SELECT count(*) FROM community_backfill_lease"));
@@ -201,7 +201,7 @@ public class BackfillLeaseTests
         DateTime aug = SyntheticBackfill.Months[0];
         string before = db.WholeTable();
         var run = new TrustMetricsWriteOptions();
-        await Run(db, run, (aug, db.Documents(aug)));
+        await db.WriteAsync(run, (aug, db.Documents(aug)));
         string written = db.WholeTable();
         using DatabaseTarget target = DatabaseTarget.Resolve(db.ConnectionString);
 
@@ -257,7 +257,7 @@ public class BackfillLeaseTests
 
         Assert.Equal(august, db.MonthState(aug));
         Assert.Equal("0", db.Scalar("SELECT count(*) FROM community_backfill_lease"));
-        List<MonthWriteOutcome> next = await Run(db, new TrustMetricsWriteOptions { LockTimeout = TimeSpan.Zero }, (aug, db.Documents(aug)));
+        List<MonthWriteOutcome> next = await db.WriteAsync(new TrustMetricsWriteOptions { LockTimeout = TimeSpan.Zero }, (aug, db.Documents(aug)));
         Assert.Equal(db.Trusts.Count, next[0].Count(TrustMetricsWriteStatus.Updated));
     }
 
@@ -299,19 +299,5 @@ public class BackfillLeaseTests
         }
 
         return false;
-    }
-
-    private static async Task<List<MonthWriteOutcome>> Run(SyntheticBackfill db, TrustMetricsWriteOptions options, params IEnumerable<(DateTime Month, List<CommunityDocument> Documents)> months)
-    {
-        using DatabaseTarget target = DatabaseTarget.Resolve(db.ConnectionString);
-        await using var writer = new TrustMetricsWriter(target, options);
-        await writer.PrepareAsync(CancellationToken.None);
-        var outcomes = new List<MonthWriteOutcome>();
-        foreach (var (month, documents) in months)
-        {
-            outcomes.Add(await writer.WriteMonthAsync(month, documents, CancellationToken.None));
-        }
-
-        return outcomes;
     }
 }

@@ -53,26 +53,14 @@ public class ConnectionTests
         using DatabaseTarget target = DatabaseTarget.Resolve(bouncer.ConnectionString(database));
         var options = new TrustMetricsWriteOptions { AddMissingRows = true };
 
-        // Two runs at once through the pooler: the second waits on the lease (its start-up polls are
-        // transactions of their own, on whichever server connection the pooler gives) and then runs whole.
-        async Task<List<MonthWriteOutcome>> Run(TrustMetricsWriteOptions o, IEnumerable<(DateTime Month, List<CommunityDocument> Documents)> work)
-        {
-            await using var writer = new TrustMetricsWriter(target, o);
-            await writer.PrepareAsync(CancellationToken.None);
-            var outcomes = new List<MonthWriteOutcome>();
-            foreach (var (month, documents) in work)
-            {
-                outcomes.Add(await writer.WriteMonthAsync(month, documents, CancellationToken.None));
-            }
-
-            return outcomes;
-        }
-
         var work = months.Select(m => (m, db.Documents(m, extraTrusts: 1))).ToList();
         TrustMetricsWriteOptions secondRun = options with { RunId = Guid.NewGuid() };
+
+        // Two runs at once through the pooler: the second waits on the lease (its start-up polls are
+        // transactions of their own, on whichever server connection the pooler gives) and then runs whole.
         List<MonthWriteOutcome>[] runs = await Task.WhenAll(
-            Run(options, work.Take(2)),
-            Run(secondRun, work.Skip(2)));
+            SyntheticBackfill.WriteAsync(target, options, work.Take(2)),
+            SyntheticBackfill.WriteAsync(target, secondRun, work.Skip(2)));
         List<MonthWriteOutcome> written = [.. runs[0], .. runs[1]];
 
         Assert.All(written, o => Assert.Null(o.Failure));
@@ -84,7 +72,7 @@ public class ConnectionTests
             Assert.All(db.Matches(month, documents), m => Assert.True(m.Value));
         }
 
-        List<MonthWriteOutcome> again = await Run(new TrustMetricsWriteOptions(), work);
+        List<MonthWriteOutcome> again = await SyntheticBackfill.WriteAsync(target, new TrustMetricsWriteOptions(), work);
         Assert.All(again.SelectMany(o => o.Results), r => Assert.Equal(TrustMetricsWriteStatus.Unchanged, r.Status));
 
         bool firstRanFirst = db.Scalar($"SELECT (SELECT min(id) FROM community_data_backups WHERE run_id = '{options.RunId}') < (SELECT min(id) FROM community_data_backups WHERE run_id = '{secondRun.RunId}')") == "True";

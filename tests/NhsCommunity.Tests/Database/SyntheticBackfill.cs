@@ -1,5 +1,6 @@
 using System.Globalization;
 using Npgsql;
+using NhsCommunity.Database;
 using NhsCommunity.Documents;
 using NhsCommunity.Tests.Infrastructure;
 
@@ -48,6 +49,27 @@ internal sealed class SyntheticBackfill
             {"adult_services":{"audiology":{"total_waiting":{{{total}}},"wait_0_1_weeks":{{{seed}}},"wait_1_2_weeks":{{{seed}}},"wait_2_4_weeks":{{{seed}}},"wait_4_12_weeks":{{{seed}}},"wait_12_18_weeks":{{{seed}}},"wait_18_52_weeks":{{{seed}}},"wait_52_plus_weeks":{{{seed}}}}},"cyp_services":{},"metadata":{"services_reported":1,"total_waiting_all_services":{{{total}}},"services_with_52plus_breaches":1,"last_updated":"{{{month.AddDays(40):yyyy-MM-dd}}}"}}
             """).Trim();
         return new CommunityDocument { TrustCode = code, TrustName = name, Period = month, Json = json };
+    }
+
+    /// <summary>Writes the months with one writer, as a backfill run does.</summary>
+    public async Task<List<MonthWriteOutcome>> WriteAsync(TrustMetricsWriteOptions options, params IEnumerable<(DateTime Month, List<CommunityDocument> Documents)> months)
+    {
+        using DatabaseTarget target = DatabaseTarget.Resolve(ConnectionString);
+        return await WriteAsync(target, options, months);
+    }
+
+    /// <summary>The same through another way in, such as a pooler.</summary>
+    public static async Task<List<MonthWriteOutcome>> WriteAsync(DatabaseTarget target, TrustMetricsWriteOptions options, IEnumerable<(DateTime Month, List<CommunityDocument> Documents)> months)
+    {
+        await using var writer = new TrustMetricsWriter(target, options);
+        await writer.PrepareAsync(CancellationToken.None);
+        var outcomes = new List<MonthWriteOutcome>();
+        foreach (var (month, documents) in months)
+        {
+            outcomes.Add(await writer.WriteMonthAsync(month, documents, CancellationToken.None));
+        }
+
+        return outcomes;
     }
 
     public NpgsqlConnection Open()

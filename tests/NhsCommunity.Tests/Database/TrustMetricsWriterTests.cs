@@ -8,20 +8,6 @@ namespace NhsCommunity.Tests.Database;
 /// <summary>The write path in the core, against a real PostgreSQL with synthetic rows (no shared data needed).</summary>
 public class TrustMetricsWriterTests
 {
-    private static async Task<List<MonthWriteOutcome>> Backfill(SyntheticBackfill db, TrustMetricsWriteOptions options, params (DateTime Month, List<CommunityDocument> Documents)[] months)
-    {
-        using DatabaseTarget target = DatabaseTarget.Resolve(db.ConnectionString);
-        await using var writer = new TrustMetricsWriter(target, options);
-        await writer.PrepareAsync(CancellationToken.None);
-        var outcomes = new List<MonthWriteOutcome>();
-        foreach (var (month, documents) in months)
-        {
-            outcomes.Add(await writer.WriteMonthAsync(month, documents, CancellationToken.None));
-        }
-
-        return outcomes;
-    }
-
     [SkippableFact]
     public async Task Writes_each_month_in_one_round_trip_changes_only_community_data_and_a_rerun_writes_nothing()
     {
@@ -32,7 +18,7 @@ public class TrustMetricsWriterTests
         string untouched = db.UntouchedColumns();
         string october = db.MonthState(oct);
 
-        List<MonthWriteOutcome> first = await Backfill(db, new TrustMetricsWriteOptions(), (aug, augDocs), (sep, sepDocs));
+        List<MonthWriteOutcome> first = await db.WriteAsync(new TrustMetricsWriteOptions(), (aug, augDocs), (sep, sepDocs));
 
         Assert.All(first, o => Assert.Null(o.Failure));
         Assert.All(first, o => Assert.Equal(1, o.RoundTrips));
@@ -47,7 +33,7 @@ public class TrustMetricsWriterTests
 
         string augAfter = db.MonthState(aug), sepAfter = db.MonthState(sep);
         string backups = db.Scalar("SELECT count(*) FROM community_data_backups");
-        List<MonthWriteOutcome> second = await Backfill(db, new TrustMetricsWriteOptions(), (aug, augDocs), (sep, sepDocs));
+        List<MonthWriteOutcome> second = await db.WriteAsync(new TrustMetricsWriteOptions(), (aug, augDocs), (sep, sepDocs));
 
         Assert.All(second, o => Assert.Equal(1, o.RoundTrips));
         Assert.All(second.SelectMany(o => o.Results).Where(r => r.TrustCode is not ("R90" or "R91")), r => Assert.Equal(TrustMetricsWriteStatus.Unchanged, r.Status));
@@ -62,12 +48,12 @@ public class TrustMetricsWriterTests
         Skip.IfNot(TestPostgres.IsAvailable, TestPostgres.NotInstalledReason);
         var db = new SyntheticBackfill("writer_restore");
         DateTime aug = SyntheticBackfill.Months[0], sep = SyntheticBackfill.Months[1];
-        await Backfill(db, new TrustMetricsWriteOptions(), (aug, db.Documents(aug)));
+        await db.WriteAsync(new TrustMetricsWriteOptions(), (aug, db.Documents(aug)));
         string before = db.WholeTable();
 
         // A second run replaces August (values differ), fills September (NULL before) and inserts rows.
         var run = new TrustMetricsWriteOptions { AddMissingRows = true };
-        List<MonthWriteOutcome> outcomes = await Backfill(db, run, (aug, db.Documents(aug, variant: 1, extraTrusts: 1)), (sep, db.Documents(sep, extraTrusts: 1)));
+        List<MonthWriteOutcome> outcomes = await db.WriteAsync(run, (aug, db.Documents(aug, variant: 1, extraTrusts: 1)), (sep, db.Documents(sep, extraTrusts: 1)));
         Assert.Equal(TrustMetricsWriteStatus.Inserted, outcomes[0].Results.Single(r => r.TrustCode == "R90").Status);
         Assert.Equal(db.Trusts.Count, outcomes[0].Count(TrustMetricsWriteStatus.Updated));
         Assert.NotEqual(before, db.WholeTable());
@@ -89,11 +75,11 @@ public class TrustMetricsWriterTests
         var month = new DateTime(2024, 11, 1);
         List<CommunityDocument> documents = db.Documents(month, extraTrusts: 1);
 
-        List<MonthWriteOutcome> reported = await Backfill(db, new TrustMetricsWriteOptions(), (month, documents));
+        List<MonthWriteOutcome> reported = await db.WriteAsync(new TrustMetricsWriteOptions(), (month, documents));
         Assert.All(reported[0].Results, r => Assert.Equal(TrustMetricsWriteStatus.NotInDatabase, r.Status));
         Assert.Equal("0", db.Scalar("SELECT count(*) FROM trust_metrics WHERE period = '2024-11-01'"));
 
-        List<MonthWriteOutcome> inserted = await Backfill(db, new TrustMetricsWriteOptions { AddMissingRows = true }, (month, documents));
+        List<MonthWriteOutcome> inserted = await db.WriteAsync(new TrustMetricsWriteOptions { AddMissingRows = true }, (month, documents));
         Assert.All(inserted[0].Results, r => Assert.Equal(TrustMetricsWriteStatus.Inserted, r.Status));
         Assert.Equal(
             db.Scalar("SELECT icb_code || '|' || icb_name FROM trust_metrics WHERE trust_code = 'R01' AND period = '2024-10-01'"),
@@ -137,7 +123,7 @@ public class TrustMetricsWriterTests
             Assert.Equal(september, db.MonthState(sep));
         }
 
-        List<MonthWriteOutcome> after = await Backfill(db, new TrustMetricsWriteOptions(), (sep, db.Documents(sep)));
+        List<MonthWriteOutcome> after = await db.WriteAsync(new TrustMetricsWriteOptions(), (sep, db.Documents(sep)));
         Assert.All(after[0].Results, r => Assert.Equal(TrustMetricsWriteStatus.Updated, r.Status));
     }
 
@@ -155,8 +141,8 @@ public class TrustMetricsWriterTests
             (DateTime, List<CommunityDocument>)[] b = months.Select(m => (m, db.Documents(m, variant: (10 * round) + 2))).ToArray();
             var optionsA = new TrustMetricsWriteOptions();
             var optionsB = new TrustMetricsWriteOptions();
-            Task<List<MonthWriteOutcome>> first = Task.Run(() => Backfill(db, optionsA, a));
-            Task<List<MonthWriteOutcome>> second = Task.Run(() => Backfill(db, optionsB, b.Reverse().ToArray()));
+            Task<List<MonthWriteOutcome>> first = Task.Run(() => db.WriteAsync(optionsA, a));
+            Task<List<MonthWriteOutcome>> second = Task.Run(() => db.WriteAsync(optionsB, b.Reverse().ToArray()));
             await Task.WhenAll(first, second);
             Assert.All(first.Result.Concat(second.Result), o => Assert.Null(o.Failure));
             Assert.All(first.Result.Concat(second.Result), o => Assert.Equal(1, o.RoundTrips));
@@ -191,7 +177,7 @@ public class TrustMetricsWriterTests
                 lockRow.ExecuteNonQuery();
             }
 
-            Task<List<MonthWriteOutcome>> write = Task.Run(() => Backfill(db, new TrustMetricsWriteOptions { MaxAttempts = 1 }, (aug, documents)));
+            Task<List<MonthWriteOutcome>> write = Task.Run(() => db.WriteAsync(new TrustMetricsWriteOptions { MaxAttempts = 1 }, (aug, documents)));
             Assert.True(KillWriterWhenWaiting(db), "the write never reached the row lock");
             List<MonthWriteOutcome> outcome = await write;
 
@@ -204,7 +190,7 @@ public class TrustMetricsWriterTests
         Assert.Equal(old, db.MonthState(aug));
         Assert.Equal("0", db.Scalar("SELECT count(*) FROM community_data_backups"));
 
-        List<MonthWriteOutcome> rerun = await Backfill(db, new TrustMetricsWriteOptions(), (aug, documents));
+        List<MonthWriteOutcome> rerun = await db.WriteAsync(new TrustMetricsWriteOptions(), (aug, documents));
         Assert.All(rerun[0].Results, r => Assert.Equal(TrustMetricsWriteStatus.Updated, r.Status));
         Assert.All(db.Matches(aug, documents), m => Assert.True(m.Value));
     }
@@ -227,7 +213,7 @@ public class TrustMetricsWriterTests
                 lockRow.ExecuteNonQuery();
             }
 
-            write = Task.Run(() => Backfill(db, new TrustMetricsWriteOptions { MaxAttempts = 3, RetryDelay = TimeSpan.FromMilliseconds(50) }, (aug, documents)));
+            write = Task.Run(() => db.WriteAsync(new TrustMetricsWriteOptions { MaxAttempts = 3, RetryDelay = TimeSpan.FromMilliseconds(50) }, (aug, documents)));
             Assert.True(KillWriterWhenWaiting(db), "the write never reached the row lock");
 
             // The retry waits on the same row: the month is still entirely old while it does.
@@ -256,7 +242,7 @@ public class TrustMetricsWriterTests
             add.ExecuteNonQuery();
         }
 
-        List<MonthWriteOutcome> outcome = await Backfill(db, new TrustMetricsWriteOptions { Column = "chs_data" }, (aug, db.Documents(aug)));
+        List<MonthWriteOutcome> outcome = await db.WriteAsync(new TrustMetricsWriteOptions { Column = "chs_data" }, (aug, db.Documents(aug)));
         Assert.Equal(4, outcome[0].Count(TrustMetricsWriteStatus.Updated));
         Assert.Equal("4|0", db.Scalar("SELECT count(chs_data) || '|' || count(community_data) FROM trust_metrics"));
 

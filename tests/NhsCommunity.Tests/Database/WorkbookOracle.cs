@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using ExcelDataReader;
 using NhsCommunity.Catalogue;
+using NhsCommunity.Tests.Fixtures;
 
 namespace NhsCommunity.Tests.Database;
 
@@ -28,39 +28,18 @@ internal sealed partial class WorkbookOracle
 
     public static WorkbookOracle Read(string path)
     {
-        // ExcelDataReader's configuration asks for code page 1252 even for .xlsx.
-        System.Text.Encoding.RegisterProvider(System.Text.CodePagesEncodingProvider.Instance);
-        using FileStream stream = File.OpenRead(path);
-        using IExcelDataReader reader = ExcelReaderFactory.CreateReader(stream);
         var cells = new Dictionary<(string, string, string, string), long>();
         DateTime? period = null;
         bool split = false;
-        do
+        foreach (var (name, rows) in ExcelCells.Read(path).Where(sheet => sheet.Name.StartsWith("Table 4", StringComparison.Ordinal)))
         {
-            if (!reader.Name.StartsWith("Table 4", StringComparison.Ordinal))
-            {
-                continue;
-            }
-
-            var rows = new List<object?[]>();
-            while (reader.Read())
-            {
-                var row = new object?[reader.FieldCount];
-                for (int c = 0; c < row.Length; c++)
-                {
-                    row[c] = reader.GetValue(c);
-                }
-
-                rows.Add(row);
-            }
-
             string title = Convert.ToString(rows[0][0], CultureInfo.InvariantCulture) ?? "";
-            Assert.True(BandCatalogue.TryMatchTitle(title, out WaitBand band), $"unrecognised title '{title}' on {reader.Name}");
+            Assert.True(BandCatalogue.TryMatchTitle(title, out WaitBand band), $"unrecognised title '{title}' on {name}");
             split |= band == WaitBand.Wait104PlusWeeks;
             Match month = MonthAtEnd().Match(title);
             period ??= DateTime.ParseExact(month.Groups[1].Value, "MMMM yyyy", CultureInfo.InvariantCulture);
 
-            int header = rows.FindIndex(r => r.Any(c => c is string s && s.Trim() == "Organisation Code"));
+            int header = rows.ToList().FindIndex(r => r.Any(c => c is string s && s.Trim() == "Organisation Code"));
             object?[] headings = rows[header];
             int typeColumn = Array.FindIndex(headings, c => c is string s && s.Trim() == "Organisation Type");
             int codeColumn = Array.FindIndex(headings, c => c is string s && s.Trim() == "Organisation Code");
@@ -89,7 +68,6 @@ internal sealed partial class WorkbookOracle
                 }
             }
         }
-        while (reader.NextResult());
 
         if (split)
         {
