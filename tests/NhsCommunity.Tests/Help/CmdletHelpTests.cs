@@ -6,9 +6,10 @@ namespace NhsCommunity.Tests.Help;
 
 /// <summary>
 /// Every cmdlet the manifest declares has real MAML help in the hosted engine: a written synopsis (not
-/// the syntax PowerShell makes up when it finds no help), a description, at least one example, and a
-/// description for every parameter except the common ones. A cmdlet that is declared but not built
-/// fails here too, naming itself.
+/// the syntax PowerShell makes up when it finds no help), a description, a description for every
+/// parameter except the common ones, INPUTS, OUTPUTS, a related link, an example that pipes, and one
+/// syntax line per parameter set with exactly that set's parameters. A cmdlet that is declared but not
+/// built fails here too, naming itself.
 /// </summary>
 public class CmdletHelpTests
 {
@@ -20,11 +21,27 @@ public class CmdletHelpTests
         foreach ($parameter in @($help.parameters.parameter)) {
             if ($parameter -and (@($parameter.description) | ForEach-Object { $_.Text }) -join '' -match '\S') { $described[$parameter.name] = $true }
         }
+        # A syntax line per parameter set: "A,B,C" (sorted) from the help and from the engine, in the same form.
+        # (The hosted engine has no Utility module, so no Sort-Object.)
+        function Join-Sorted([string[]] $names) { [Array]::Sort($names, [StringComparer]::Ordinal); $names -join ',' }
+        $helpSets = [string[]]@($help.syntax.syntaxItem | ForEach-Object { Join-Sorted @($_.parameter | ForEach-Object { $_.name }) })
+        $commandSets = [string[]]@($command.ParameterSets | ForEach-Object { Join-Sorted @($_.Parameters.Name | Where-Object { $_ -notin [System.Management.Automation.Cmdlet]::CommonParameters }) })
+        $pipes = @($help.examples.example | Where-Object {
+            $ast = [System.Management.Automation.Language.Parser]::ParseInput("$($_.code)", [ref]$null, [ref]$null)
+            $ast.FindAll({ param($n) $n -is [System.Management.Automation.Language.PipelineAst] -and $n.PipelineElements.Count -gt 1 }, $true).Count -gt 0
+        }).Count
         [pscustomobject]@{
             Synopsis     = [string]$help.Synopsis
             Description  = (@($help.description) | ForEach-Object { $_.Text }) -join "`n"
             Examples     = @($help.examples.example | Where-Object { "$($_.code)" -match '\S' }).Count
+            PipingExamples = $pipes
             Undocumented = [string[]]@($command.Parameters.Keys | Where-Object { $_ -notin $common -and -not $described[$_] })
+            Inputs       = [string[]]@($help.inputTypes.inputType | ForEach-Object { $_.type.name } | Where-Object { $_ -match '\S' })
+            Outputs      = [string[]]@($help.returnValues.returnValue | ForEach-Object { $_.type.name } | Where-Object { $_ -match '\S' })
+            Links        = [string[]]@($help.relatedLinks.navigationLink | ForEach-Object { "$($_.linkText)$($_.uri)" } | Where-Object { $_ -match '\S' })
+            HelpSets     = [string[]]$helpSets
+            CommandSets  = [string[]]$commandSets
+            Types        = [string[]]@($help.parameters.parameter | ForEach-Object { "$($_.name) $($_.parameterValue) $($_.type.name)" })
         }
         """;
 
@@ -77,6 +94,31 @@ public class CmdletHelpTests
         if ((int)summary.Properties["Examples"].Value == 0)
         {
             yield return $"{cmdlet}: no example";
+        }
+
+        if ((int)summary.Properties["PipingExamples"].Value == 0)
+        {
+            yield return $"{cmdlet}: no example that pipes";
+        }
+
+        foreach (string part in new[] { "Inputs", "Outputs", "Links" })
+        {
+            if (((string[])summary.Properties[part].Value).Length == 0)
+            {
+                yield return $"{cmdlet}: no {part.ToUpperInvariant()} in the help";
+            }
+        }
+
+        var helpSets = ((string[])summary.Properties["HelpSets"].Value).Order(StringComparer.Ordinal).ToList();
+        var commandSets = ((string[])summary.Properties["CommandSets"].Value).Order(StringComparer.Ordinal).ToList();
+        if (!helpSets.SequenceEqual(commandSets))
+        {
+            yield return $"{cmdlet}: the help's syntax lines [{string.Join(" | ", helpSets)}] are not the parameter sets [{string.Join(" | ", commandSets)}]";
+        }
+
+        foreach (string type in ((string[])summary.Properties["Types"].Value).Where(t => t.Contains('`', StringComparison.Ordinal)))
+        {
+            yield return $"{cmdlet}: a parameter type shows as a CLR generic name: {type}";
         }
 
         foreach (string parameter in (string[])summary.Properties["Undocumented"].Value)
