@@ -120,7 +120,7 @@ public class ConvertToCommunityJsonbCommandTests
         Assert.Equal(declared, documented);
         Assert.Contains(
             help.Descendants(dev + "code"),
-            c => c.Value.Contains("Import-CommunityWorkbook -Path ./data/*.xlsx | ConvertTo-CommunityJsonb | Update-TrustMetrics", StringComparison.Ordinal));
+            c => c.Value.Contains("Import-CommunityWorkbook -Path ./chs/*.xlsx | ConvertTo-CommunityJsonb | Update-TrustMetrics", StringComparison.Ordinal));
 
         Assert.Equal(
             ["NhsCommunity.Documents.CommunityDocument"],
