@@ -80,7 +80,7 @@ internal sealed class InflatedPart : Stream
 
         string size = string.Create(CultureInfo.InvariantCulture, $"{inflated / 1048576.0:F1} MB");
         string reason = tooLarge
-            ? string.Create(CultureInfo.InvariantCulture, $"{verb} {size} when inflated, over the {_limits.MaxPartBytes >> 20} MB a part may have")
+            ? string.Create(CultureInfo.InvariantCulture, $"{verb} {size} when inflated, over the {_limits.MaxPartBytes / 1048576.0:0.##} MB a part may have")
             : string.Create(CultureInfo.InvariantCulture, $"{verb} {size} from {_compressed:N0} compressed bytes, over {_limits.MaxRatio} to 1");
         throw new WorkbookFormatException(
             WorkbookErrorIds.TooLarge,

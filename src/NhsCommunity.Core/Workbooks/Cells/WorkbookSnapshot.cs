@@ -17,7 +17,7 @@ internal static class WorkbookSnapshot
             throw new WorkbookFormatException(
                 WorkbookErrorIds.TooLarge,
                 file,
-                string.Create(CultureInfo.InvariantCulture, $"'{file}' is {length / 1048576.0:F0} MB, over the {limits.MaxFileBytes >> 20} MB a workbook may be (the published ones are a few MB), and was not read. Check that it is the CHS waiting list workbook."));
+                string.Create(CultureInfo.InvariantCulture, $"'{file}' is {length / 1048576.0:F0} MB, over the {limits.MaxFileBytes / 1048576.0:0.##} MB a workbook may be (the published ones are a few MB), and was not read. Check that it is the CHS waiting list workbook."));
         }
 
         var bytes = new byte[length];
