@@ -29,8 +29,9 @@ internal sealed class ChangeCellType : IWorkbookMutation
                 value = subject.Content.Period.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture);
                 break;
             case "s" when int.TryParse(value, CultureInfo.InvariantCulture, out int index) && index < subject.SharedStrings.Count
-                && double.TryParse(subject.SharedStrings[index], CultureInfo.InvariantCulture, out _):
-                // That shared string is a number: the file would say a different count, validly. Not damage.
+                && (double.TryParse(subject.SharedStrings[index], CultureInfo.InvariantCulture, out _) || string.IsNullOrWhiteSpace(subject.SharedStrings[index])):
+                // That shared string is a number, or blank text (which the publication uses for "not submitted"):
+                // the file would validly say a different count, or none. Not damage.
                 type = "e";
                 value = random.Pick(ErrorValues);
                 break;

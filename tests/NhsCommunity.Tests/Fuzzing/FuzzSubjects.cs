@@ -7,7 +7,8 @@ namespace NhsCommunity.Tests.Fuzzing;
 /// <summary>
 /// The workbooks the fuzzer damages: generated ones in the real layout of two months (the whole 52+ band of
 /// August 2024; the split band and extra note row of January 2025), written once per test run, and NHS
-/// England's real workbooks where ../shared is present.
+/// England's real workbooks where ../shared is present. A generated workbook is written again with stable
+/// relationship ids, deflated as Excel does, so it is the same file in every run.
 /// </summary>
 public sealed class FuzzSubjects : IDisposable
 {
@@ -27,6 +28,8 @@ public sealed class FuzzSubjects : IDisposable
             var spec = new WorkbookSpec(GeneratedMonths[i]) { Seed = 10 + i };
             string path = _directory.File(spec.FileName);
             CommunityWorkbookWriter.Write(path, spec);
+            WorkbookPackage written = WorkbookPackage.Read(File.ReadAllBytes(path));
+            File.WriteAllBytes(path, StableRelationshipIds.Apply(written).ToZip(System.IO.Compression.CompressionLevel.Optimal));
             generated[i] = FuzzSubject.Load($"generated {spec.Period:yyyy-MM}", path);
         });
         Generated = generated;

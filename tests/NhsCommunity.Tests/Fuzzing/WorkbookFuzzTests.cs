@@ -18,11 +18,14 @@ public sealed class WorkbookFuzzTests : IClassFixture<FuzzSubjects>
     /// failures are printed, not asserted; a kind that no longer fails at all must be taken off the list.
     /// DropRow: an organisation's row missing from one band table loses that organisation's counts for the
     /// band. InlineStringWithoutText: a count cell typed as an inline string with no text reads as blank.
+    /// FlipBytes: a part whose deflated bytes are damaged is read without checking its CRC-32, so the scanner
+    /// either throws ArgumentOutOfRangeException or reads garbled cells and loses a row without an error.
     /// </summary>
     internal static readonly IReadOnlySet<string> KnownGaps = new HashSet<string>(StringComparer.Ordinal)
     {
         nameof(DropRow),
         nameof(InlineStringWithoutText),
+        nameof(FlipBytes),
     };
 
     private const int GeneratedCases = 200;
@@ -52,7 +55,7 @@ public sealed class WorkbookFuzzTests : IClassFixture<FuzzSubjects>
     public void The_known_gaps_list_does_not_grow()
     {
         // Raise this number only with a reason in the commit; lower it whenever the reader closes a gap.
-        Assert.True(KnownGaps.Count <= 2, $"known gaps: {string.Join(", ", KnownGaps)}");
+        Assert.True(KnownGaps.Count <= 3, $"known gaps: {string.Join(", ", KnownGaps)}");
         Assert.All(KnownGaps, gap => Mutations.Named(gap));
     }
 

@@ -53,17 +53,19 @@ internal sealed class WorkbookPackage
     public WorkbookPackage WithSecondEntry(string name, byte[] content) => new([.. _parts, (name, content)]);
 
     /// <summary>
-    /// The parts as a zip. Stored, not deflated: writing and reading are then quick, and a reader must not care
-    /// how a part was compressed.
+    /// The parts as a zip, by default stored, not deflated: writing and reading are then quick, and a reader must
+    /// not care how a part was compressed. Entry times are fixed, so the same parts always give the same bytes.
     /// </summary>
-    public byte[] ToZip()
+    public byte[] ToZip(CompressionLevel compression = CompressionLevel.NoCompression)
     {
         using var file = new MemoryStream();
         using (var zip = new ZipArchive(file, ZipArchiveMode.Create, leaveOpen: true))
         {
             foreach ((string name, byte[] content) in _parts)
             {
-                using Stream stream = zip.CreateEntry(name, CompressionLevel.NoCompression).Open();
+                ZipArchiveEntry entry = zip.CreateEntry(name, compression);
+                entry.LastWriteTime = new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);
+                using Stream stream = entry.Open();
                 stream.Write(content);
             }
         }
