@@ -95,7 +95,9 @@ public static class DatabaseConnection
             builder.ApplicationName = "NhsCommunity";
         }
 
-        var redactor = new SecretRedactor([builder.Password, builder.SslPassword, environment("PGPASSWORD"), text, credential?.Password]);
+        // PGPASSWORD is what the driver sends when the string has no password.
+        string? password = string.IsNullOrEmpty(builder.Password) ? environment("PGPASSWORD") : builder.Password;
+        var redactor = new SecretRedactor([password, builder.SslPassword, text]);
         return new ResolvedConnection(builder, tls, redactor);
     }
 

@@ -1,6 +1,9 @@
+using System.Management.Automation;
 using NhsCommunity.Backfill;
 using NhsCommunity.Database;
 using NhsCommunity.Documents;
+using NhsCommunity.Fixtures;
+using NhsCommunity.Tests.Fixtures;
 using NhsCommunity.Tests.Infrastructure;
 
 namespace NhsCommunity.Tests.Database;
@@ -144,5 +147,52 @@ public class TrustMetricsValueCheckTests
         var results = run.Output.Select(o => (TrustMetricsWriteResult)o.BaseObject).ToList();
         Assert.Equal(["R01 Updated", "R02 Updated", "R03 Rejected", "R04 Updated"], results.Select(r => $"{r.TrustCode} {r.Status}"));
         Assert.Equal("3", db.Scalar("SELECT count(*) FROM trust_metrics WHERE period = '2024-08-01' AND community_data IS NOT NULL"));
+    }
+
+    [SkippableFact]
+    public void Invoke_CommunityBackfill_counts_a_provider_name_longer_than_the_column_and_exits_non_zero()
+    {
+        Skip.IfNot(TestPostgres.IsAvailable, TestPostgres.NotInstalledReason);
+        using var folder = new TempDirectory();
+        var providers = SyntheticProviders.ForMonth(August).ToList();
+        int renamed = providers.FindIndex(p => p.IsNhsTrust);
+        string code = providers[renamed].Code;
+        providers[renamed] = providers[renamed] with { Name = new string('N', 300) };
+        var spec = new WorkbookSpec(August) { Providers = providers };
+        CommunityWorkbookWriter.Write(folder.File(spec.FileName), spec);
+        int trusts = providers.Count(p => p.IsNhsTrust);
+
+        string connectionString = TestPostgres.NewDatabase("value_check_backfill");
+        using (var connection = new Npgsql.NpgsqlConnection(connectionString))
+        {
+            connection.Open();
+            using var create = new Npgsql.NpgsqlCommand(TrustMetricsSchema.CreateTable, connection);
+            create.ExecuteNonQuery();
+        }
+
+        using var session = new PowerShellSession();
+        ScriptResult run = session.Run("Invoke-CommunityBackfill -Path $folder -ConnectionString $cs -AddMissingRows",
+            new Dictionary<string, object?> { ["folder"] = folder.Path, ["cs"] = connectionString });
+
+        var summary = Assert.IsType<BackfillSummary>(Assert.Single(run.Output).BaseObject);
+        Assert.Equal(1, summary.MonthsWritten);
+        Assert.InRange(summary.TrustsInserted, trusts - 10, trusts - 1); // trusts with no community service get no document
+        Assert.Equal(summary.TrustsInserted.ToString(System.Globalization.CultureInfo.InvariantCulture), Scalar(connectionString, "SELECT count(*) FROM trust_metrics"));
+        Assert.Equal("0", Scalar(connectionString, $"SELECT count(*) FROM trust_metrics WHERE trust_code = '{code}'"));
+        Assert.Equal(1, summary.TrustsRejected);
+        Assert.False(summary.Succeeded);
+        Assert.Equal(1, summary.ExitCode);
+        Assert.Equal([$"{code} 2024-08: The trust name has 300 characters; trust_metrics.trust_name holds at most 255. Nothing was written for this trust in 2024-08; correct the input and run again."], summary.Failures);
+        ErrorRecord error = Assert.Single(run.Errors);
+        Assert.Equal("InvokeCommunityBackfillDocumentRejected,NhsCommunity.Commands.InvokeCommunityBackfillCommand", error.FullyQualifiedErrorId);
+        Assert.Equal($"{code} 2024-08", error.TargetObject);
+    }
+
+    private static string Scalar(string connectionString, string sql)
+    {
+        using var connection = new Npgsql.NpgsqlConnection(connectionString);
+        connection.Open();
+        using var command = new Npgsql.NpgsqlCommand(sql, connection);
+        return Convert.ToString(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) ?? "";
     }
 }
