@@ -42,6 +42,9 @@ public sealed class BackfillSummary
 
     public int TrustsFailed { get; init; }
 
+    /// <summary>Documents holding a value trust_metrics cannot store (see Failures for which and why); each makes the run fail.</summary>
+    public int TrustsRejected { get; init; }
+
     /// <summary>Providers in the workbooks that are not NHS trusts, left out of the backfill (Get-TrustMapping lists them).</summary>
     public int NonNhsProviders { get; init; }
 

@@ -10,13 +10,15 @@ namespace NhsCommunity.Database;
 /// </summary>
 public sealed class DatabaseTarget : IDisposable, IAsyncDisposable
 {
-    private readonly string? _password;
+    private readonly SecretRedactor _redactor;
 
-    private DatabaseTarget(NpgsqlConnectionStringBuilder settings)
+    private DatabaseTarget(ResolvedConnection resolved)
     {
-        Description = DatabaseConnection.Describe(settings);
+        NpgsqlConnectionStringBuilder settings = resolved.Settings;
+        _redactor = resolved.Redactor;
+        Description = _redactor.Redact(DatabaseConnection.Describe(settings));
         DatabaseName = settings.Database ?? Environment.GetEnvironmentVariable("PGDATABASE") ?? "";
-        _password = settings.Password;
+        Tls = resolved.Tls;
         DataSource = DatabaseConnection.BuildDataSource(settings);
     }
 
@@ -25,11 +27,18 @@ public sealed class DatabaseTarget : IDisposable, IAsyncDisposable
 
     public string DatabaseName { get; }
 
+    /// <summary>How the connection is secured, and whether the server's certificate is verified.</summary>
+    public TlsDecision Tls { get; }
+
     public NpgsqlDataSource DataSource { get; }
 
     /// <summary>Resolves as <see cref="DatabaseConnection.Resolve"/> does; throws <see cref="DatabaseConfigurationException"/>.</summary>
     public static DatabaseTarget Resolve(string? connectionString, NetworkCredential? credential = null) =>
-        new(DatabaseConnection.Resolve(connectionString, credential));
+        Resolve(connectionString, credential, Environment.GetEnvironmentVariable);
+
+    /// <summary>As <see cref="Resolve(string?, NetworkCredential?)"/>, reading environment variables through <paramref name="environment"/>.</summary>
+    internal static DatabaseTarget Resolve(string? connectionString, NetworkCredential? credential, Func<string, string?> environment) =>
+        new(DatabaseConnection.ResolveSettings(connectionString, credential, environment));
 
     /// <summary>Opens a connection; failures become a <see cref="DatabaseUnavailableException"/> naming only <see cref="Description"/>.</summary>
     public async Task<NpgsqlConnection> OpenConnectionAsync(CancellationToken cancellationToken)
@@ -40,13 +49,15 @@ public sealed class DatabaseTarget : IDisposable, IAsyncDisposable
         }
         catch (Exception e) when (e is NpgsqlException or TimeoutException or System.Security.Authentication.AuthenticationException)
         {
-            throw new DatabaseUnavailableException($"Could not connect to {Description}: {Redact(e.Message)}", e);
+            throw new DatabaseUnavailableException($"Could not connect to {Description}: {Redact(e.Message)}", Redact(e));
         }
     }
 
-    /// <summary>Defence in depth: drivers do not put the password in messages, and this makes sure of it.</summary>
-    public string Redact(string message) =>
-        string.IsNullOrEmpty(_password) ? message : message.Replace(_password, "***", StringComparison.Ordinal);
+    /// <summary>The text with every secret of this database's settings masked: use on every message built from a driver's.</summary>
+    public string Redact(string message) => _redactor.Redact(message);
+
+    /// <summary>The exception, or a stand-in with masked messages where its chain holds a secret: use before an exception leaves the core.</summary>
+    public Exception Redact(Exception exception) => _redactor.Redact(exception);
 
     public void Dispose() => DataSource.Dispose();
 

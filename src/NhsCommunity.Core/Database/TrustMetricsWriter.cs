@@ -28,6 +28,9 @@ public sealed class TrustMetricsWriter : IAsyncDisposable
     // Who had the lease when a month found it lost, for the messages of the months refused after it.
     private LeaseHolder? _lostTo;
 
+    // The sizes of trust_code and trust_name, read from the catalog when the run starts.
+    private ColumnLimits _limits = ColumnLimits.Unknown;
+
     public TrustMetricsWriter(DatabaseTarget database, TrustMetricsWriteOptions options)
     {
         _database = database;
@@ -121,6 +124,15 @@ public sealed class TrustMetricsWriter : IAsyncDisposable
         var clock = Stopwatch.StartNew();
         int roundTripsBefore = RoundTrips;
         DateTime month = new(period.Year, period.Month, 1, 0, 0, 0, DateTimeKind.Unspecified);
+
+        // Values the table cannot store would fail the whole month: they are reported for their trust instead.
+        TrustMetricsValueCheck.MonthSplit split = new TrustMetricsValueCheck(_limits, _options.AddMissingRows).Split(documents, month, _options.RunId);
+        if (split.Writable.Count == 0)
+        {
+            return new MonthWriteOutcome(month, split.Rejected, 0, 0, clock.Elapsed, null);
+        }
+
+        documents = split.Writable;
         Exception? failure = null;
         int attempt = 0;
         while (attempt < Math.Max(1, _options.MaxAttempts))
@@ -136,7 +148,7 @@ public sealed class TrustMetricsWriter : IAsyncDisposable
             try
             {
                 IReadOnlyList<TrustMetricsWriteResult> results = await WriteOnceAsync(month, documents, cancellationToken).ConfigureAwait(false);
-                return new MonthWriteOutcome(month, results, RoundTrips - roundTripsBefore, attempt, clock.Elapsed, null);
+                return new MonthWriteOutcome(month, split.Merge(results), RoundTrips - roundTripsBefore, attempt, clock.Elapsed, null);
             }
             catch (PostgresException e) when (BackfillLease.IsLeaseLost(e))
             {
@@ -168,7 +180,7 @@ public sealed class TrustMetricsWriter : IAsyncDisposable
             DatabaseUnavailableException unavailable => unavailable.Message + $" (after {attempt} attempt(s))",
             _ => $"Writing {month:yyyy-MM} to {_database.Description} failed after {attempt} attempt(s): {_database.Redact(failure?.Message ?? "unknown error")}. Nothing of that month was written; run again to complete it.",
         };
-        var failed = documents.Select(d => new TrustMetricsWriteResult(d.TrustCode, month, TrustMetricsWriteStatus.Failed, reason, _options.RunId)).ToList();
+        var failed = split.Merge(documents.Select(d => new TrustMetricsWriteResult(d.TrustCode, month, TrustMetricsWriteStatus.Failed, reason, _options.RunId)));
         Exception reported = failure is BackfillLockedException ? failure : new TrustMetricsWriteException(reason, failure);
         return new MonthWriteOutcome(month, failed, RoundTrips - roundTripsBefore, attempt, clock.Elapsed, reported);
     }
@@ -306,7 +318,7 @@ public sealed class TrustMetricsWriter : IAsyncDisposable
                     {
                         new NpgsqlParameter { Value = documents.Select(d => d.TrustCode).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
                         new NpgsqlParameter { Value = documents.Select(d => d.Json).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
-                        new NpgsqlParameter { Value = documents.Select(d => d.TrustName ?? "").ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
+                        new NpgsqlParameter { Value = documents.Select(d => _options.AddMissingRows ? d.TrustName ?? "" : "").ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
                         new NpgsqlParameter { Value = DateOnly.FromDateTime(month), NpgsqlDbType = NpgsqlDbType.Date },
                         new NpgsqlParameter { Value = _options.DataType, NpgsqlDbType = NpgsqlDbType.Text },
                         new NpgsqlParameter { Value = _options.RunId, NpgsqlDbType = NpgsqlDbType.Uuid },
@@ -341,6 +353,7 @@ public sealed class TrustMetricsWriter : IAsyncDisposable
         }
 
         batch.BatchCommands.Add(new NpgsqlBatchCommand(BackfillSql.ColumnType) { Parameters = { new NpgsqlParameter { Value = _options.Column } } });
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(ColumnLimits.Sql));
 
         LeaseHolder? holder;
         string? type;
@@ -353,6 +366,8 @@ public sealed class TrustMetricsWriter : IAsyncDisposable
             holder = await _lease.ReadHolderAsync(reader, cancellationToken).ConfigureAwait(false);
             await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
             type = await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? reader.GetString(0) : null;
+            await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+            _limits = await ColumnLimits.ReadAsync(reader, cancellationToken).ConfigureAwait(false);
             while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false))
             {
                 // Drain: the implicit transaction commits when the whole batch has completed.

@@ -36,9 +36,9 @@ public abstract class DatabaseCommandBase : PSCmdlet, IDisposable
     /// <summary>True once <see cref="Database"/> has been resolved (for cmdlets that may finish without connecting).</summary>
     protected bool HasDatabase => _database is not null;
 
-    /// <summary>An ErrorRecord for a database problem, with the id "&lt;Cmdlet&gt;&lt;problem&gt;".</summary>
+    /// <summary>An ErrorRecord for a database problem, with the id "&lt;Cmdlet&gt;&lt;problem&gt;" and every secret masked, inner exceptions included.</summary>
     protected ErrorRecord DatabaseError(Exception exception, string problem, ErrorCategory category, object? target) =>
-        new(exception, ErrorIdPrefix + problem, category, target);
+        new(_database is null ? exception : _database.Redact(exception), ErrorIdPrefix + problem, category, target);
 
     /// <summary>Ends the command for a database that cannot be reached at all.</summary>
     protected void ThrowUnavailable(DatabaseUnavailableException exception) =>
@@ -67,6 +67,7 @@ public abstract class DatabaseCommandBase : PSCmdlet, IDisposable
         {
             DatabaseTarget database = DatabaseTarget.Resolve(ConnectionString, Credential?.GetNetworkCredential());
             WriteVerbose($"Database: {database.Description}");
+            WriteVerbose(database.Tls.Describe());
             return database;
         }
         catch (DatabaseConfigurationException e)

@@ -215,14 +215,15 @@ public sealed class InvokeCommunityBackfillCommand : TrustMetricsWriteCommandBas
                 month.Key, outcome.Count(TrustMetricsWriteStatus.Updated), outcome.Count(TrustMetricsWriteStatus.Unchanged),
                 outcome.Count(TrustMetricsWriteStatus.Inserted), outcome.Count(TrustMetricsWriteStatus.NotInDatabase),
                 outcome.Count(TrustMetricsWriteStatus.Failed), outcome.RoundTrips, outcome.Attempts));
+            ReportRejected(outcome);
             if (outcome.Failure is BackfillLockedException busy)
             {
                 locked = busy;
-                WriteError(new ErrorRecord(busy, ErrorIdPrefix + "BackfillLocked", ErrorCategory.ResourceBusy, month.Key));
+                WriteError(DatabaseError(busy, "BackfillLocked", ErrorCategory.ResourceBusy, month.Key));
             }
             else if (outcome.Failure is not null)
             {
-                WriteError(new ErrorRecord(outcome.Failure, ErrorIdPrefix + "MonthFailed", ErrorCategory.WriteError, month.Key));
+                WriteError(DatabaseError(outcome.Failure, "MonthFailed", ErrorCategory.WriteError, month.Key));
             }
         }
     }

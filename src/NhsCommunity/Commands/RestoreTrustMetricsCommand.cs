@@ -44,15 +44,15 @@ public sealed class RestoreTrustMetricsCommand : DatabaseCommandBase
         }
         catch (KeyNotFoundException e)
         {
-            WriteError(new ErrorRecord(e, ErrorIdPrefix + "RunNotFound", ErrorCategory.ObjectNotFound, RunId));
+            WriteError(DatabaseError(e, "RunNotFound", ErrorCategory.ObjectNotFound, RunId));
         }
         catch (BackfillLockedException e)
         {
-            WriteError(new ErrorRecord(e, ErrorIdPrefix + "BackfillLocked", ErrorCategory.ResourceBusy, RunId));
+            WriteError(DatabaseError(e, "BackfillLocked", ErrorCategory.ResourceBusy, RunId));
         }
         catch (TrustMetricsWriteException e)
         {
-            WriteError(new ErrorRecord(e, ErrorIdPrefix + "Failed", ErrorCategory.WriteError, RunId));
+            WriteError(DatabaseError(e, "Failed", ErrorCategory.WriteError, RunId));
         }
         catch (DatabaseUnavailableException e)
         {

@@ -58,6 +58,17 @@ public abstract class TrustMetricsWriteCommandBase : DatabaseCommandBase
         MaxAttempts = MaxAttempts,
     });
 
+    /// <summary>One error ("&lt;Cmdlet&gt;DocumentRejected") for each document of the month that held a value trust_metrics cannot store.</summary>
+    protected void ReportRejected(MonthWriteOutcome outcome)
+    {
+        ArgumentNullException.ThrowIfNull(outcome);
+        foreach (TrustMetricsWriteResult rejected in outcome.Results.Where(r => r.Status == TrustMetricsWriteStatus.Rejected))
+        {
+            string target = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{rejected.TrustCode} {rejected.Period:yyyy-MM}");
+            WriteError(new ErrorRecord(new InvalidDataException($"{target}: {rejected.Reason}"), ErrorIdPrefix + "DocumentRejected", ErrorCategory.InvalidData, target));
+        }
+    }
+
     /// <summary>
     /// Readies the database and takes the run's lease, once. Returns the lock failure when another backfill
     /// holds the lease (the caller reports it against its months); a database that cannot be reached or a
@@ -72,7 +83,7 @@ public abstract class TrustMetricsWriteCommandBase : DatabaseCommandBase
         }
         catch (BackfillLockedException e)
         {
-            WriteError(new ErrorRecord(e, ErrorIdPrefix + "BackfillLocked", ErrorCategory.ResourceBusy, Database.Description));
+            WriteError(DatabaseError(e, "BackfillLocked", ErrorCategory.ResourceBusy, Database.Description));
             return e;
         }
         catch (DatabaseUnavailableException e)
@@ -81,7 +92,7 @@ public abstract class TrustMetricsWriteCommandBase : DatabaseCommandBase
         }
         catch (InvalidOperationException e)
         {
-            ThrowTerminatingError(new ErrorRecord(e, ErrorIdPrefix + "ColumnNotFound", ErrorCategory.ObjectNotFound, Column));
+            ThrowTerminatingError(DatabaseError(e, "ColumnNotFound", ErrorCategory.ObjectNotFound, Column));
         }
 
         return null;

@@ -131,15 +131,16 @@ public sealed class UpdateTrustMetricsCommand : TrustMetricsWriteCommandBase
                     month, outcome.Count(TrustMetricsWriteStatus.Updated), outcome.Count(TrustMetricsWriteStatus.Unchanged),
                     outcome.Count(TrustMetricsWriteStatus.Inserted), outcome.Count(TrustMetricsWriteStatus.NotInDatabase),
                     outcome.Count(TrustMetricsWriteStatus.Failed), outcome.RoundTrips, outcome.Attempts, outcome.Elapsed.TotalMilliseconds));
+                ReportRejected(outcome);
 
                 if (outcome.Failure is BackfillLockedException busy)
                 {
                     locked = busy;
-                    WriteError(new ErrorRecord(busy, ErrorIdPrefix + "BackfillLocked", ErrorCategory.ResourceBusy, $"{month:yyyy-MM}"));
+                    WriteError(DatabaseError(busy, "BackfillLocked", ErrorCategory.ResourceBusy, $"{month:yyyy-MM}"));
                 }
                 else if (outcome.Failure is not null)
                 {
-                    WriteError(new ErrorRecord(outcome.Failure, ErrorIdPrefix + "MonthFailed", ErrorCategory.WriteError, $"{month:yyyy-MM}"));
+                    WriteError(DatabaseError(outcome.Failure, "MonthFailed", ErrorCategory.WriteError, $"{month:yyyy-MM}"));
                 }
             }
 

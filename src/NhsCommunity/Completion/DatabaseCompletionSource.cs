@@ -3,6 +3,7 @@ using System.Data.Common;
 using System.Reflection;
 using System.Runtime.Loader;
 using NhsCommunity.Catalogue;
+using NhsCommunity.Database;
 
 namespace NhsCommunity.Commands.Completion;
 
@@ -40,7 +41,7 @@ internal static class DatabaseCompletionSource
             // Wait no longer than the deadline even if the driver ignores cancellation (a stuck DNS lookup).
             return query.Wait(Deadline + TimeSpan.FromMilliseconds(500)) ? query.Result : [];
         }
-        catch (Exception e) when (e is AggregateException or OperationCanceledException or DbException or InvalidOperationException or ArgumentException or IOException or TargetInvocationException or FileNotFoundException or TypeLoadException)
+        catch (Exception e) when (e is AggregateException or OperationCanceledException or DbException or InvalidOperationException or ArgumentException or IOException or TargetInvocationException or FileNotFoundException or TypeLoadException or DatabaseConfigurationException)
         {
             return [];
         }
@@ -61,13 +62,10 @@ internal static class DatabaseCompletionSource
     private static async Task<List<(string, string)>> QueryAsync(string connectionString, string sql, string word, CancellationToken cancellation)
     {
         DbProviderFactory factory = NpgsqlFactory();
-        DbConnectionStringBuilder builder = factory.CreateConnectionStringBuilder() ?? new DbConnectionStringBuilder();
-        builder.ConnectionString = connectionString;
-        builder["Timeout"] = TimeoutSeconds;
-        builder["Command Timeout"] = TimeoutSeconds;
 
+        // Resolved by the core, as for the cmdlets: the same TLS decision and certificate verification.
         await using DbConnection connection = factory.CreateConnection() ?? throw new InvalidOperationException("Npgsql made no connection.");
-        connection.ConnectionString = builder.ConnectionString;
+        connection.ConnectionString = DatabaseConnection.ResolveText(connectionString, TimeoutSeconds);
         await connection.OpenAsync(cancellation).ConfigureAwait(false);
         await using DbCommand command = connection.CreateCommand();
         command.CommandText = sql;
