@@ -12,8 +12,14 @@ public sealed class DatabaseTarget : IDisposable, IAsyncDisposable
 {
     private readonly string? _password;
 
-    private DatabaseTarget(NpgsqlConnectionStringBuilder settings)
+    private DatabaseTarget(NpgsqlConnectionStringBuilder settings, TimeSpan? timeout)
     {
+        if (timeout is { } bound && bound <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(timeout), "The timeout must be longer than zero.");
+        }
+
+        Timeout = timeout ?? DatabaseWaits.DefaultTimeout;
         Description = DatabaseConnection.Describe(settings);
         DatabaseName = settings.Database ?? Environment.GetEnvironmentVariable("PGDATABASE") ?? "";
         _password = settings.Password;
@@ -27,9 +33,15 @@ public sealed class DatabaseTarget : IDisposable, IAsyncDisposable
 
     public NpgsqlDataSource DataSource { get; }
 
+    /// <summary>
+    /// How long any one statement may run, waits for locks included (statement_timeout and lock_timeout,
+    /// set inside each transaction), and how long a backfill waits for another to finish. Default 30 s.
+    /// </summary>
+    public TimeSpan Timeout { get; }
+
     /// <summary>Resolves as <see cref="DatabaseConnection.Resolve"/> does; throws <see cref="DatabaseConfigurationException"/>.</summary>
-    public static DatabaseTarget Resolve(string? connectionString, NetworkCredential? credential = null) =>
-        new(DatabaseConnection.Resolve(connectionString, credential));
+    public static DatabaseTarget Resolve(string? connectionString, NetworkCredential? credential = null, TimeSpan? timeout = null) =>
+        new(DatabaseConnection.Resolve(connectionString, credential), timeout);
 
     /// <summary>Opens a connection; failures become a <see cref="DatabaseUnavailableException"/> naming only <see cref="Description"/>.</summary>
     public async Task<NpgsqlConnection> OpenConnectionAsync(CancellationToken cancellationToken)
@@ -45,6 +57,21 @@ public sealed class DatabaseTarget : IDisposable, IAsyncDisposable
     }
 
     /// <summary>Defence in depth: drivers do not put the password in messages, and this makes sure of it.</summary>
+    /// <summary>
+    /// The timeout <paramref name="failure"/> of <paramref name="what"/> as an error naming the sessions it waited for;
+    /// <paramref name="lockTimeout"/> is the bound of lock waits where it differs from <see cref="Timeout"/>.
+    /// </summary>
+    internal Task<DatabaseTimeoutException> ExplainTimeoutAsync(string what, Exception failure, TimeSpan? lockTimeout, IReadOnlyList<string> tables, IReadOnlyList<string> modes, params IReadOnlyList<int> ownPids) =>
+        LockProbe.ExplainAsync(
+            DataSource,
+            Description,
+            what,
+            failure is PostgresException { SqlState: DatabaseWaits.LockNotAvailable } && lockTimeout is { } wait ? wait : Timeout,
+            tables,
+            modes,
+            ownPids,
+            failure);
+
     public string Redact(string message) =>
         string.IsNullOrEmpty(_password) ? message : message.Replace(_password, "***", StringComparison.Ordinal);
 

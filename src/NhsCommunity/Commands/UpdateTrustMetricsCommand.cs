@@ -132,7 +132,11 @@ public sealed class UpdateTrustMetricsCommand : TrustMetricsWriteCommandBase
                     outcome.Count(TrustMetricsWriteStatus.Inserted), outcome.Count(TrustMetricsWriteStatus.NotInDatabase),
                     outcome.Count(TrustMetricsWriteStatus.Failed), outcome.RoundTrips, outcome.Attempts, outcome.Elapsed.TotalMilliseconds));
 
-                if (outcome.Failure is BackfillLockedException busy)
+                if (outcome.Failure is DatabaseTimeoutException timedOut)
+                {
+                    WriteError(TimeoutError(timedOut, $"{month:yyyy-MM}"));
+                }
+                else if (outcome.Failure is BackfillLockedException busy)
                 {
                     locked = busy;
                     WriteError(new ErrorRecord(busy, ErrorIdPrefix + "BackfillLocked", ErrorCategory.ResourceBusy, $"{month:yyyy-MM}"));
