@@ -12,10 +12,16 @@ public sealed class DatabaseTarget : IDisposable, IAsyncDisposable
 {
     private readonly SecretRedactor _redactor;
 
-    private DatabaseTarget(ResolvedConnection resolved)
+    private DatabaseTarget(ResolvedConnection resolved, TimeSpan? timeout)
     {
+        if (timeout is { } bound && bound <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(timeout), "The timeout must be longer than zero.");
+        }
+
         NpgsqlConnectionStringBuilder settings = resolved.Settings;
         _redactor = resolved.Redactor;
+        Timeout = timeout ?? DatabaseWaits.DefaultTimeout;
         Description = _redactor.Redact(DatabaseConnection.Describe(settings));
         DatabaseName = settings.Database ?? Environment.GetEnvironmentVariable("PGDATABASE") ?? "";
         Tls = resolved.Tls;
@@ -32,13 +38,19 @@ public sealed class DatabaseTarget : IDisposable, IAsyncDisposable
 
     public NpgsqlDataSource DataSource { get; }
 
-    /// <summary>Resolves as <see cref="DatabaseConnection.Resolve"/> does; throws <see cref="DatabaseConfigurationException"/>.</summary>
-    public static DatabaseTarget Resolve(string? connectionString, NetworkCredential? credential = null) =>
-        Resolve(connectionString, credential, Environment.GetEnvironmentVariable);
+    /// <summary>
+    /// How long any one statement may run, waits for locks included (statement_timeout and lock_timeout,
+    /// set inside each transaction), and how long a backfill waits for another to finish. Default 30 s.
+    /// </summary>
+    public TimeSpan Timeout { get; }
 
-    /// <summary>As <see cref="Resolve(string?, NetworkCredential?)"/>, reading environment variables through <paramref name="environment"/>.</summary>
-    internal static DatabaseTarget Resolve(string? connectionString, NetworkCredential? credential, Func<string, string?> environment) =>
-        new(DatabaseConnection.ResolveSettings(connectionString, credential, environment));
+    /// <summary>Resolves as <see cref="DatabaseConnection.Resolve"/> does; throws <see cref="DatabaseConfigurationException"/>.</summary>
+    public static DatabaseTarget Resolve(string? connectionString, NetworkCredential? credential = null, TimeSpan? timeout = null) =>
+        Resolve(connectionString, credential, Environment.GetEnvironmentVariable, timeout);
+
+    /// <summary>As <see cref="Resolve(string?, NetworkCredential?, TimeSpan?)"/>, reading environment variables through <paramref name="environment"/>.</summary>
+    internal static DatabaseTarget Resolve(string? connectionString, NetworkCredential? credential, Func<string, string?> environment, TimeSpan? timeout = null) =>
+        new(DatabaseConnection.ResolveSettings(connectionString, credential, environment), timeout);
 
     /// <summary>Opens a connection; failures become a <see cref="DatabaseUnavailableException"/> naming only <see cref="Description"/>.</summary>
     public async Task<NpgsqlConnection> OpenConnectionAsync(CancellationToken cancellationToken)
@@ -58,6 +70,21 @@ public sealed class DatabaseTarget : IDisposable, IAsyncDisposable
 
     /// <summary>The exception, or a stand-in with masked messages where its chain holds a secret: use before an exception leaves the core.</summary>
     public Exception Redact(Exception exception) => _redactor.Redact(exception);
+
+    /// <summary>
+    /// The timeout <paramref name="failure"/> of <paramref name="what"/> as an error naming the sessions it waited for;
+    /// <paramref name="lockTimeout"/> is the bound of lock waits where it differs from <see cref="Timeout"/>.
+    /// </summary>
+    internal Task<DatabaseTimeoutException> ExplainTimeoutAsync(string what, Exception failure, TimeSpan? lockTimeout, IReadOnlyList<string> tables, IReadOnlyList<string> modes, params IReadOnlyList<int> ownPids) =>
+        LockProbe.ExplainAsync(
+            DataSource,
+            Description,
+            what,
+            failure is PostgresException { SqlState: DatabaseWaits.LockNotAvailable } && lockTimeout is { } wait ? wait : Timeout,
+            tables,
+            modes,
+            ownPids,
+            failure);
 
     public void Dispose() => DataSource.Dispose();
 

@@ -117,6 +117,11 @@ public abstract class CoverageCommandBase : DatabaseCommandBase
             ThrowUnavailable(e);
             throw;
         }
+        catch (DatabaseTimeoutException e)
+        {
+            ThrowTerminatingError(TimeoutError(e, Database.Description));
+            throw;
+        }
         catch (DbException e) when (!CancellationToken.IsCancellationRequested)
         {
             var problem = new InvalidOperationException($"Reading {Database.Description} failed: {Database.Redact(e.Message)}", e);

@@ -135,6 +135,11 @@ public sealed class InvokeCommunityBackfillCommand : TrustMetricsWriteCommandBas
             ThrowUnavailable(new DatabaseUnavailableException(Database.Redact(e.Message), e));
             return;
         }
+        catch (DatabaseTimeoutException e)
+        {
+            ThrowTerminatingError(TimeoutError(e, Database.Description));
+            return;
+        }
 
         _tally.Mapped(entries);
         Describe(entries, TrustMappingStatus.NhsTrustNotInDatabase, "NHS trust(s) in the workbooks have no rows in trust_metrics (reported as NotInDatabase unless -AddMissingRows)");
@@ -216,7 +221,11 @@ public sealed class InvokeCommunityBackfillCommand : TrustMetricsWriteCommandBas
                 outcome.Count(TrustMetricsWriteStatus.Inserted), outcome.Count(TrustMetricsWriteStatus.NotInDatabase),
                 outcome.Count(TrustMetricsWriteStatus.Failed), outcome.RoundTrips, outcome.Attempts));
             ReportRejected(outcome);
-            if (outcome.Failure is BackfillLockedException busy)
+            if (outcome.Failure is DatabaseTimeoutException timedOut)
+            {
+                WriteError(TimeoutError(timedOut, month.Key));
+            }
+            else if (outcome.Failure is BackfillLockedException busy)
             {
                 locked = busy;
                 WriteError(DatabaseError(busy, "BackfillLocked", ErrorCategory.ResourceBusy, month.Key));

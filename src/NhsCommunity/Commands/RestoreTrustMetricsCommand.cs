@@ -12,9 +12,9 @@ public sealed class RestoreTrustMetricsCommand : DatabaseCommandBase
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     public Guid RunId { get; set; }
 
+    /// <summary>Restore even when later runs changed some of the same rows since (their values are then overwritten).</summary>
     [Parameter]
-    [ValidateRange(0, 3600)]
-    public int LockTimeoutSeconds { get; set; } = 30;
+    public SwitchParameter Force { get; set; }
 
     private readonly HashSet<Guid> _done = [];
 
@@ -33,7 +33,7 @@ public sealed class RestoreTrustMetricsCommand : DatabaseCommandBase
 
         try
         {
-            var restorer = new TrustMetricsRestorer(Database) { LockTimeout = TimeSpan.FromSeconds(LockTimeoutSeconds) };
+            var restorer = new TrustMetricsRestorer(Database) { LockTimeout = TimeSpan.FromSeconds(TimeoutSeconds), Force = Force };
             IReadOnlyList<TrustMetricsRestoreResult> results = restorer.RestoreAsync(RunId, CancellationToken).GetAwaiter().GetResult();
             foreach (TrustMetricsRestoreResult result in results)
             {
@@ -49,6 +49,22 @@ public sealed class RestoreTrustMetricsCommand : DatabaseCommandBase
         catch (BackfillLockedException e)
         {
             WriteError(DatabaseError(e, "BackfillLocked", ErrorCategory.ResourceBusy, RunId));
+        }
+        catch (RestoreConflictException e)
+        {
+            WriteError(new ErrorRecord(e, ErrorIdPrefix + "ChangedByLaterRun", ErrorCategory.InvalidOperation, RunId));
+        }
+        catch (DatabasePermissionException e)
+        {
+            WriteError(PermissionError(e, RunId));
+        }
+        catch (DatabaseTimeoutException e)
+        {
+            WriteError(TimeoutError(e, RunId));
+        }
+        catch (TrustMetricsSchemaException e)
+        {
+            ThrowTerminatingError(new ErrorRecord(e, ErrorIdPrefix + e.Problem, ErrorCategory.ObjectNotFound, Database.Description));
         }
         catch (TrustMetricsWriteException e)
         {

@@ -27,11 +27,6 @@ public abstract class TrustMetricsWriteCommandBase : DatabaseCommandBase
     [Parameter]
     public Guid RunId { get; set; } = Guid.NewGuid();
 
-    /// <summary>How long the run waits at its start for another backfill to finish (and a month for other writers' row locks) before failing.</summary>
-    [Parameter]
-    [ValidateRange(0, 3600)]
-    public int LockTimeoutSeconds { get; set; } = 30;
-
     /// <summary>Attempts per month when the failure is transient (dropped connection, serialization failure, restart).</summary>
     [Parameter]
     [ValidateRange(1, 10)]
@@ -54,7 +49,7 @@ public abstract class TrustMetricsWriteCommandBase : DatabaseCommandBase
         DataType = DataType,
         AddMissingRows = AddMissingRows,
         RunId = RunId,
-        LockTimeout = TimeSpan.FromSeconds(LockTimeoutSeconds),
+        LockTimeout = TimeSpan.FromSeconds(TimeoutSeconds),
         MaxAttempts = MaxAttempts,
     });
 
@@ -71,8 +66,8 @@ public abstract class TrustMetricsWriteCommandBase : DatabaseCommandBase
 
     /// <summary>
     /// Readies the database and takes the run's lease, once. Returns the lock failure when another backfill
-    /// holds the lease (the caller reports it against its months); a database that cannot be reached or a
-    /// missing column ends the command.
+    /// holds the lease (the caller reports it against its months); a database that cannot be reached, or
+    /// one without trust_metrics or the column as jsonb (where nothing is created), ends the command.
     /// </summary>
     protected BackfillLockedException? Prepare(TrustMetricsWriter writer)
     {
@@ -90,9 +85,10 @@ public abstract class TrustMetricsWriteCommandBase : DatabaseCommandBase
         {
             ThrowUnavailable(e);
         }
-        catch (InvalidOperationException e)
+        catch (TrustMetricsSchemaException e)
         {
-            ThrowTerminatingError(DatabaseError(e, "ColumnNotFound", ErrorCategory.ObjectNotFound, Column));
+            ErrorCategory category = e.Problem == TrustMetricsSchemaException.ColumnNotJsonb ? ErrorCategory.InvalidType : ErrorCategory.ObjectNotFound;
+            ThrowTerminatingError(DatabaseError(e, e.Problem, category, e.Problem == TrustMetricsSchemaException.TableNotFound ? Database.Description : Column));
         }
 
         return null;

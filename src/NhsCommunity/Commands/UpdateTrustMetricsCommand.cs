@@ -133,7 +133,11 @@ public sealed class UpdateTrustMetricsCommand : TrustMetricsWriteCommandBase
                     outcome.Count(TrustMetricsWriteStatus.Failed), outcome.RoundTrips, outcome.Attempts, outcome.Elapsed.TotalMilliseconds));
                 ReportRejected(outcome);
 
-                if (outcome.Failure is BackfillLockedException busy)
+                if (outcome.Failure is DatabaseTimeoutException timedOut)
+                {
+                    WriteError(TimeoutError(timedOut, $"{month:yyyy-MM}"));
+                }
+                else if (outcome.Failure is BackfillLockedException busy)
                 {
                     locked = busy;
                     WriteError(DatabaseError(busy, "BackfillLocked", ErrorCategory.ResourceBusy, $"{month:yyyy-MM}"));

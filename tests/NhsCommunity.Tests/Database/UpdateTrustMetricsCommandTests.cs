@@ -128,7 +128,7 @@ public class UpdateTrustMetricsCommandTests
         Assert.All(run.Output, o => Assert.Equal(TrustMetricsWriteStatus.Failed, ((TrustMetricsWriteResult)o.BaseObject).Status));
         Assert.Equal(before, db.RowVersions());
 
-        ScriptResult restore = session.Run("Restore-TrustMetrics -RunId ([guid]::NewGuid()) -ConnectionString $cs -LockTimeoutSeconds 0 -Confirm:$false", new Dictionary<string, object?> { ["cs"] = db.ConnectionString });
+        ScriptResult restore = session.Run("Restore-TrustMetrics -RunId ([guid]::NewGuid()) -ConnectionString $cs -TimeoutSeconds 1 -Confirm:$false", new Dictionary<string, object?> { ["cs"] = db.ConnectionString });
         ErrorRecord restoreError = Assert.Single(restore.Errors);
         Assert.Equal("RestoreTrustMetricsBackfillLocked,NhsCommunity.Commands.RestoreTrustMetricsCommand", restoreError.FullyQualifiedErrorId);
         Assert.StartsWith($"Another backfill (run {other}, started ", restoreError.Exception.Message, StringComparison.Ordinal);
