@@ -97,8 +97,11 @@ public sealed class ReportWriterTests : IDisposable
         Assert.Empty(Leftovers(folder));
     }
 
+    private static readonly string[] Names = ["coverage_matrix.csv", "data_quality_report.md", "checks.sql", "report.html"];
+
+    /// <summary>The four files with stand-in content; the one at <paramref name="failAt"/> throws while it is made.</summary>
     private static (ReportFileKind, string, string, Func<string>)[] Files(string content, int failAt = -1) =>
-        [.. new[] { "coverage_matrix.csv", "data_quality_report.md", "checks.sql", "report.html" }.Select((name, i) =>
+        [.. Names.Select((name, i) =>
             ((ReportFileKind)i, name, "file " + i, (Func<string>)(() => i == failAt ? throw new InvalidOperationException("injected failure") : content + " " + name)))];
 
     private static Dictionary<string, string> Contents(string folder) =>
