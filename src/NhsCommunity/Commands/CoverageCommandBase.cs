@@ -49,7 +49,8 @@ public abstract class CoverageCommandBase : DatabaseCommandBase
 
     protected CoverageScope CreateScope()
     {
-        if (From is { } from && To is { } to && from > to)
+        // Whole months: -From 2024-11-30 -To 2024-11-01 is November.
+        if (From is { } from && To is { } to && (from.Year, from.Month).CompareTo((to.Year, to.Month)) > 0)
         {
             ThrowTerminatingError(new ErrorRecord(
                 new ArgumentException($"-From ({from:yyyy-MM}) is after -To ({to:yyyy-MM}): no month can be in between."),
