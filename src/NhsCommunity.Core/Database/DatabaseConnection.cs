@@ -5,7 +5,7 @@ namespace NhsCommunity.Database;
 
 /// <summary>
 /// Where the module's database is: an explicit connection string, else NHSCOMMUNITY_CONNECTION, else the
-/// standard PG* environment variables (which Npgsql reads itself). A credential supplies the password.
+/// standard PG* environment variables and libpq's defaults (see PgEnvironment). A credential supplies the password.
 /// Nothing here ever puts the connection string or password into a message: see <see cref="Describe"/>.
 /// </summary>
 public static class DatabaseConnection
@@ -33,11 +33,13 @@ public static class DatabaseConnection
             throw new DatabaseConfigurationException("The connection string is not valid: " + FirstKey(e) + ". Check its 'Key=Value;' pairs.");
         }
 
-        if (string.IsNullOrEmpty(builder.Host) && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("PGHOST")))
+        if (string.IsNullOrWhiteSpace(text) && !PgEnvironment.IsConfigured())
         {
             throw new DatabaseConfigurationException(
                 $"No database was given. Pass -ConnectionString 'Host=...;Database=...;Username=...', set {EnvironmentVariable}, or set PGHOST (with PGPORT, PGDATABASE, PGUSER).");
         }
+
+        PgEnvironment.Apply(builder);
 
         if (credential is not null)
         {
