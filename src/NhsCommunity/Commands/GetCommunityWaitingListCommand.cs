@@ -19,13 +19,17 @@ public sealed class GetCommunityWaitingListCommand : CoverageCommandBase
 
     /// <summary>ICB codes to include (case-insensitive).</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
+    [AllowNull]
+    [AllowEmptyCollection]
     [Alias("Icb")]
     public string[]? IcbCode { get; set; }
 
-    /// <summary>Exact months to include (any day of the month).</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
+    /// <summary>Exact months to include: 2025-07 (an ISO date of any day of it also works); tab completes.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [AllowNull]
+    [AllowEmptyCollection]
+    [Month]
+    [ArgumentCompleter(typeof(PeriodCompleter))]
     public DateTime[]? Period { get; set; }
 
     /// <summary>Adult or CYP services only.</summary>
@@ -38,11 +42,12 @@ public sealed class GetCommunityWaitingListCommand : CoverageCommandBase
     public string? Category { get; set; }
 
     /// <summary>Service keys (audiology, ltc_diabetes, ...); tab completes.</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [AllowNull]
+    [AllowEmptyCollection]
     [ArgumentCompleter(typeof(ServiceKeyCompleter))]
-    [Alias("ServiceKey")]
-    public string[]? Service { get; set; }
+    [Alias("Service")]
+    public string[]? ServiceKey { get; set; }
 
     /// <summary>Only services with at least this many waiting in total.</summary>
     [Parameter]
@@ -60,14 +65,16 @@ public sealed class GetCommunityWaitingListCommand : CoverageCommandBase
     public WaitingListGrouping[] GroupBy { get; set; } = [];
 
     private readonly List<string> _icbCodes = [];
+    private readonly List<DateTime> _periods = [];
+    private readonly List<string> _serviceKeys = [];
 
     protected override void ProcessRecord()
     {
+        // Filters bound by property name gather over the pipeline; blanks (a summary's unset grouping) add none.
         base.ProcessRecord();
-        if (IcbCode is not null)
-        {
-            _icbCodes.AddRange(IcbCode.Where(c => !string.IsNullOrWhiteSpace(c)));
-        }
+        _icbCodes.AddRange((IcbCode ?? []).Where(c => !string.IsNullOrWhiteSpace(c)));
+        _periods.AddRange(Period ?? []);
+        _serviceKeys.AddRange((ServiceKey ?? []).Where(k => !string.IsNullOrWhiteSpace(k)));
     }
 
     protected override void EndProcessing()
@@ -77,9 +84,9 @@ public sealed class GetCommunityWaitingListCommand : CoverageCommandBase
         {
             Scope = CreateScope(),
             IcbCodes = _icbCodes.Distinct(StringComparer.OrdinalIgnoreCase).ToArray(),
-            Periods = Period ?? [],
+            Periods = _periods.Distinct().ToArray(),
             Category = Category is null ? null : Enum.Parse<ServiceCategory>(Category, ignoreCase: true),
-            Services = Service ?? [],
+            Services = _serviceKeys.Distinct(StringComparer.Ordinal).ToArray(),
             MinTotalWaiting = MinTotalWaiting,
             Min52PlusWeeks = Min52PlusWeeks,
             GroupBy = GroupBy,
@@ -106,7 +113,7 @@ public sealed class GetCommunityWaitingListCommand : CoverageCommandBase
 
     private void WarnAboutUnknownServices()
     {
-        foreach (string key in Service ?? [])
+        foreach (string key in _serviceKeys.Distinct(StringComparer.Ordinal))
         {
             if (!ServiceCatalogue.Keys.Contains(key, StringComparer.Ordinal))
             {
