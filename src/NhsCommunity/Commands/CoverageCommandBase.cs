@@ -27,12 +27,13 @@ public abstract class CoverageCommandBase : DatabaseCommandBase
 
     /// <summary>
     /// Trust codes to include (case-insensitive); all when omitted. Bound by property name from any of the
-    /// module's outputs; an object without a trust (a summary by ICB) adds none.
+    /// module's outputs (OrganisationCode: records and workbook findings); an object without a trust (a
+    /// summary by ICB, the National row) adds none.
     /// </summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [AllowNull]
     [AllowEmptyCollection]
-    [Alias("Trust")]
+    [Alias("Trust", "OrganisationCode")]
     [ArgumentCompleter(typeof(TrustCodeCompleter))]
     public string[]? TrustCode { get; set; }
 

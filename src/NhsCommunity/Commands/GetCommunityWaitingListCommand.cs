@@ -64,29 +64,29 @@ public sealed class GetCommunityWaitingListCommand : CoverageCommandBase
     [ValidateNotNullOrEmpty]
     public WaitingListGrouping[] GroupBy { get; set; } = [];
 
-    private readonly List<string> _icbCodes = [];
-    private readonly List<DateTime> _periods = [];
-    private readonly List<string> _serviceKeys = [];
+    /// <summary>What each input object (or the command line alone) names; blanks (a summary's unset grouping) name nothing.</summary>
+    private readonly List<(string[] Trusts, DateTime[] Periods, string[] Icbs, string[] Services)> _selections = [];
 
     protected override void ProcessRecord()
     {
-        // Filters bound by property name gather over the pipeline; blanks (a summary's unset grouping) add none.
-        base.ProcessRecord();
-        _icbCodes.AddRange((IcbCode ?? []).Where(c => !string.IsNullOrWhiteSpace(c)));
-        _periods.AddRange(Period ?? []);
-        _serviceKeys.AddRange((ServiceKey ?? []).Where(k => !string.IsNullOrWhiteSpace(k)));
+        _selections.Add((Named(TrustCode), Period ?? [], Named(IcbCode), Named(ServiceKey)));
     }
 
     protected override void EndProcessing()
     {
-        WarnAboutUnknownServices();
+        // Each filter narrows to the values named only where every input named some; with several inputs,
+        // a row must also match one input whole (a trust with its month, not every month piped).
+        TrustCodes.AddRange(Union(s => s.Trusts));
+        string[] services = Union(s => s.Services);
+        WarnAboutUnknownServices(services);
         var query = new WaitingListQuery
         {
             Scope = CreateScope(),
-            IcbCodes = _icbCodes.Distinct(StringComparer.OrdinalIgnoreCase).ToArray(),
-            Periods = _periods.Distinct().ToArray(),
+            IcbCodes = Union(s => s.Icbs),
+            Periods = Union(s => s.Periods),
             Category = Category is null ? null : Enum.Parse<ServiceCategory>(Category, ignoreCase: true),
-            Services = _serviceKeys.Distinct(StringComparer.Ordinal).ToArray(),
+            Services = services,
+            Selections = _selections.Count > 1 ? Selections() : [],
             MinTotalWaiting = MinTotalWaiting,
             Min52PlusWeeks = Min52PlusWeeks,
             GroupBy = GroupBy,
@@ -111,9 +111,27 @@ public sealed class GetCommunityWaitingListCommand : CoverageCommandBase
         return count;
     }
 
-    private void WarnAboutUnknownServices()
+    private static string[] Named(string[]? values) => (values ?? []).Where(v => !string.IsNullOrWhiteSpace(v)).Select(v => v.Trim()).ToArray();
+
+    private T[] Union<T>(Func<(string[] Trusts, DateTime[] Periods, string[] Icbs, string[] Services), T[]> part) =>
+        _selections.All(s => part(s).Length > 0) ? _selections.SelectMany(part).Distinct().ToArray() : [];
+
+    /// <summary>Each input's names, one selection per combination (usually one trust, month and service each).</summary>
+    private WaitingListSelection[] Selections() =>
+        _selections.SelectMany(s =>
+            from trust in OrAny(s.Trusts)
+            from period in OrAny(s.Periods.Select(p => (DateTime?)p).ToArray())
+            from icb in OrAny(s.Icbs)
+            from service in OrAny(s.Services)
+            select new WaitingListSelection(trust?.ToUpperInvariant(), period, icb?.ToUpperInvariant(), service))
+        .Distinct()
+        .ToArray();
+
+    private static T?[] OrAny<T>(T[] values) => values.Length > 0 ? values.Select(v => (T?)v).ToArray() : [default];
+
+    private void WarnAboutUnknownServices(string[] services)
     {
-        foreach (string key in _serviceKeys.Distinct(StringComparer.Ordinal))
+        foreach (string key in services)
         {
             if (!ServiceCatalogue.Keys.Contains(key, StringComparer.Ordinal))
             {
