@@ -4,7 +4,7 @@
 
 .DESCRIPTION
     Build    dotnet build Cmdlets.sln: compiles everything and lays the module out in ./module
-             (NhsCommunity.dll, Dependencies/, NhsCommunity.Format.ps1xml, en-US/ help).
+             (NhsCommunity.dll, NhsCommunity.Core.dll, Dependencies/, NhsCommunity.Format.ps1xml, en-US/ help).
     Test     dotnet test tests/NhsCommunity.Tests (add -Filter to run a subset).
     Package  Copies the laid-out module into a clean folder (artifacts/NhsCommunity) whose manifest
              points inside that folder, and writes artifacts/NhsCommunity.<version>.nupkg, which
@@ -204,7 +204,7 @@ function New-Nupkg([string] $Folder, [string] $Nuspec, [string] $Path) {
 
 function Invoke-Package {
     $layout = [System.IO.Path]::Combine($root, 'module')
-    foreach ($required in @('NhsCommunity.dll', 'NhsCommunity.Format.ps1xml', 'en-US/NhsCommunity.dll-Help.xml', 'Dependencies/NhsCommunity.Core.dll')) {
+    foreach ($required in @('NhsCommunity.dll', 'NhsCommunity.Format.ps1xml', 'en-US/NhsCommunity.dll-Help.xml', 'NhsCommunity.Core.dll')) {
         if (-not [System.IO.File]::Exists([System.IO.Path]::Combine($layout, $required))) {
             throw "module/$required is missing: build first (./build.ps1 -Task Build) or drop -NoBuild."
         }
@@ -216,7 +216,9 @@ function Invoke-Package {
     if ([System.IO.Directory]::Exists($folder)) { [System.IO.Directory]::Delete($folder, $true) }
     [void][System.IO.Directory]::CreateDirectory($folder)
 
-    [System.IO.File]::Copy([System.IO.Path]::Combine($layout, 'NhsCommunity.dll'), [System.IO.Path]::Combine($folder, 'NhsCommunity.dll'))
+    foreach ($assembly in @('NhsCommunity.dll', 'NhsCommunity.Core.dll')) {
+        [System.IO.File]::Copy([System.IO.Path]::Combine($layout, $assembly), [System.IO.Path]::Combine($folder, $assembly))
+    }
     [System.IO.File]::Copy([System.IO.Path]::Combine($layout, 'NhsCommunity.Format.ps1xml'), [System.IO.Path]::Combine($folder, 'NhsCommunity.Format.ps1xml'))
     Copy-Tree ([System.IO.Path]::Combine($layout, 'Dependencies')) ([System.IO.Path]::Combine($folder, 'Dependencies'))
     Copy-Tree ([System.IO.Path]::Combine($layout, 'en-US')) ([System.IO.Path]::Combine($folder, 'en-US'))

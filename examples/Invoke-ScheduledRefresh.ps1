@@ -87,7 +87,7 @@ try {
     }
 
     Write-RefreshLog ('Backfill {0} into {1}: files {2} read, {3} failed; months [{4}] {5} written, {6} failed; trusts {7} updated, {8} unchanged, {9} inserted, {10} not in trust_metrics; {11:0.0} s' -f
-        $summary.RunId, $summary.Database, $summary.FilesRead, $summary.FilesFailed, $summary.Months, $summary.MonthsWritten,
+        $summary.RunId, $summary.Database, $summary.FilesRead, $summary.FilesFailed, $summary.Periods, $summary.MonthsWritten,
         $summary.MonthsFailed, $summary.TrustsUpdated, $summary.TrustsUnchanged, $summary.TrustsInserted, $summary.TrustsNotInDatabase,
         $summary.Duration.TotalSeconds)
     foreach ($failure in $summary.Failures) {

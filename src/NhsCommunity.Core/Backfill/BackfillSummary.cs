@@ -22,7 +22,7 @@ public sealed class BackfillSummary
     public int FilesFailed { get; init; }
 
     /// <summary>The months found in the workbooks, as "yyyy-MM" joined by ';'.</summary>
-    public string Months { get; init; } = "";
+    public string Periods { get; init; } = "";
 
     public int MonthsWritten { get; init; }
 

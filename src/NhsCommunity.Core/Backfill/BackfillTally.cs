@@ -86,7 +86,7 @@ public sealed class BackfillTally
         Database = database,
         FilesRead = _filesRead,
         FilesFailed = _filesFailed,
-        Months = string.Join(';', _months.Select(m => m.ToString("yyyy-MM", CultureInfo.InvariantCulture))),
+        Periods = string.Join(';', _months.Select(m => m.ToString("yyyy-MM", CultureInfo.InvariantCulture))),
         MonthsWritten = _monthsWritten,
         MonthsFailed = _monthsFailed,
         MonthsSkipped = _monthsSkipped,

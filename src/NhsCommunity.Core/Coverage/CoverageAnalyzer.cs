@@ -258,7 +258,7 @@ public static class CoverageAnalyzer
         Severity = Enum.Parse<FindingSeverity>(reader.GetString(1)),
         TrustCode = reader.IsDBNull(2) ? null : reader.GetString(2),
         Period = reader.IsDBNull(3) ? null : reader.GetDateTime(3),
-        Service = reader.IsDBNull(4) ? null : reader.GetString(4),
+        ServicePath = reader.IsDBNull(4) ? null : reader.GetString(4),
         Detail = reader.IsDBNull(5) ? "" : reader.GetString(5),
     };
 

@@ -6,8 +6,9 @@ namespace NhsCommunity.Database;
 
 /// <summary>
 /// Where the module's database is: an explicit connection string, else NHSCOMMUNITY_CONNECTION, else the
-/// standard PG* environment variables. A credential supplies the password. Nothing here ever puts the
-/// connection string or password into a message: see <see cref="Describe"/> and <see cref="SecretRedactor"/>.
+/// standard PG* environment variables and libpq's defaults (see PgEnvironment). A credential supplies the
+/// password. Nothing here ever puts the connection string or password into a message: see <see cref="Describe"/>
+/// and <see cref="SecretRedactor"/>.
 /// </summary>
 public static class DatabaseConnection
 {
@@ -48,27 +49,14 @@ public static class DatabaseConnection
 
         NpgsqlConnectionStringBuilder builder = Parse(text);
 
-        // libpq's variables for what the string leaves out (Npgsql reads PGUSER and PGPASSWORD itself).
-        if (string.IsNullOrEmpty(builder.Host) && environment("PGHOST") is { Length: > 0 } pgHost)
-        {
-            builder.Host = pgHost;
-        }
-
-        if (!HasKey(builder, "Port") && int.TryParse(environment("PGPORT"), NumberStyles.None, CultureInfo.InvariantCulture, out int pgPort))
-        {
-            builder.Port = pgPort;
-        }
-
-        if (string.IsNullOrEmpty(builder.Database) && environment("PGDATABASE") is { Length: > 0 } pgDatabase)
-        {
-            builder.Database = pgDatabase;
-        }
-
-        if (string.IsNullOrEmpty(builder.Host))
+        if (string.IsNullOrWhiteSpace(text) && !PgEnvironment.IsConfigured(environment))
         {
             throw new DatabaseConfigurationException(
                 $"No database was given. Pass -ConnectionString 'Host=...;Database=...;Username=...', set {EnvironmentVariable}, or set PGHOST (with PGPORT, PGDATABASE, PGUSER).");
         }
+
+        // libpq's variables and defaults for what the string leaves out; TLS settings are TlsDecision's.
+        PgEnvironment.Apply(builder, name => name is "PGSSLMODE" or "PGSSLROOTCERT" ? null : environment(name));
 
         if (credential is not null)
         {

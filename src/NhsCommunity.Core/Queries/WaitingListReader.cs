@@ -163,6 +163,18 @@ public static class WaitingListReader
             command.Parameters.Add(new NpgsqlParameter("services", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = query.Services.ToArray() });
         }
 
+        if (query.Selections.Count > 0)
+        {
+            static string? Code(string? code) => string.IsNullOrWhiteSpace(code) ? null : code.Trim().ToUpperInvariant();
+            command.Parameters.Add(new NpgsqlParameter("sel_trusts", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = query.Selections.Select(s => Code(s.TrustCode)).ToArray() });
+            command.Parameters.Add(new NpgsqlParameter("sel_periods", NpgsqlDbType.Array | NpgsqlDbType.Date)
+            {
+                Value = query.Selections.Select(s => s.Period is { } p ? new DateOnly(p.Year, p.Month, 1) : (DateOnly?)null).ToArray(),
+            });
+            command.Parameters.Add(new NpgsqlParameter("sel_icbs", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = query.Selections.Select(s => Code(s.IcbCode)).ToArray() });
+            command.Parameters.Add(new NpgsqlParameter("sel_services", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = query.Selections.Select(s => s.ServiceKey).ToArray() });
+        }
+
         if (query.MinTotalWaiting is { } minTotal)
         {
             command.Parameters.Add(new NpgsqlParameter("min_total", NpgsqlDbType.Numeric) { Value = (decimal)minTotal });

@@ -91,7 +91,7 @@ public static class DataQualityMarkdown
             md.Append(Invariant, $"### {check.Name}\n\n| Severity | Trust | Month | Service | Detail |\n|---|---|---|---|---|\n");
             foreach (CoverageFinding finding in findings.Take(ExamplesPerCheck))
             {
-                md.Append(Invariant, $"| {finding.Severity} | {Cell(finding.TrustCode)} | {(finding.Period is { } p ? Month(p) : "")} | {Cell(finding.Service)} | {Cell(finding.Detail)} |\n");
+                md.Append(Invariant, $"| {finding.Severity} | {Cell(finding.TrustCode)} | {(finding.Period is { } p ? Month(p) : "")} | {Cell(finding.ServicePath)} | {Cell(finding.Detail)} |\n");
             }
 
             if (findings.Length > ExamplesPerCheck)

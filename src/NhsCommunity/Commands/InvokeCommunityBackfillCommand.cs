@@ -147,7 +147,7 @@ public sealed class InvokeCommunityBackfillCommand : TrustMetricsWriteCommandBas
         Describe(entries, TrustMappingStatus.InDatabaseNotInWorkbooks, "trust(s) in trust_metrics are in none of the workbooks");
         foreach (TrustMappingEntry renamed in entries.Where(e => e.NameDiffers))
         {
-            WriteVerbose($"{renamed.Code}: names differ ({renamed.NameDifference}); the code decides, names are not changed.");
+            WriteVerbose($"{renamed.TrustCode}: names differ ({renamed.NameDifference}); the code decides, names are not changed.");
         }
     }
 
@@ -239,7 +239,7 @@ public sealed class InvokeCommunityBackfillCommand : TrustMetricsWriteCommandBas
 
     private void Describe(IReadOnlyList<TrustMappingEntry> entries, TrustMappingStatus status, string what)
     {
-        var codes = entries.Where(e => e.Status == status).Select(e => e.Code).ToList();
+        var codes = entries.Where(e => e.Status == status).Select(e => e.TrustCode).ToList();
         if (codes.Count > 0)
         {
             WriteVerbose(string.Create(CultureInfo.InvariantCulture, $"{codes.Count} {what}: {string.Join(", ", codes)}."));

@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Management.Automation;
+using NhsCommunity.Commands.Completion;
 using NhsCommunity.Database;
 using NhsCommunity.Documents;
 
@@ -24,10 +25,13 @@ public sealed class UpdateTrustMetricsCommand : TrustMetricsWriteCommandBase
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
     [Alias("OrganisationCode", "Code")]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(TrustCodeCompleter))]
     public string TrustCode { get; set; } = "";
 
-    /// <summary>The month; any day of it means the month (rows are keyed by its first day).</summary>
+    /// <summary>The month: 2025-07, or any day of it (rows are keyed by its first day).</summary>
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    [Month]
+    [ArgumentCompleter(typeof(PeriodCompleter))]
     public DateTime Period { get; set; }
 
     /// <summary>The community_data document as JSON text.</summary>

@@ -111,7 +111,7 @@ public sealed class ArgumentCompleterTests : IDisposable
 
             Assert.Equal(["RAL", "RR8", "RY6"], Complete($"{withConnection} -TrustCode R").Select(c => c.CompletionText));
             Assert.Equal(["RR8", "RY6"], Complete($"{withConnection} -TrustCode leeds").Select(c => c.CompletionText));
-            Assert.Equal(["2025-04-01", "2025-03-01"], Complete($"{withConnection} -Period 2025").Select(c => c.CompletionText));
+            Assert.Equal(["2025-04", "2025-03"], Complete($"{withConnection} -Period 2025").Select(c => c.CompletionText));
             CompletionResult april = Assert.Single(Complete($"{withConnection} -Period 2025-04"));
             Assert.Contains("2 trust", april.ToolTip, StringComparison.Ordinal);
         }

@@ -28,15 +28,16 @@ public sealed class BuildScriptPackageTests : IDisposable
         var entries = archive.Entries.Select(e => e.FullName).ToHashSet(StringComparer.Ordinal);
         string[] expected =
         [
-            "NhsCommunity.nuspec", "NhsCommunity.psd1", "NhsCommunity.dll", "NhsCommunity.Format.ps1xml", "en-US/NhsCommunity.dll-Help.xml",
+            "NhsCommunity.nuspec", "NhsCommunity.psd1", "NhsCommunity.dll", "NhsCommunity.Core.dll", "NhsCommunity.Format.ps1xml", "en-US/NhsCommunity.dll-Help.xml",
             .. Directory.GetFiles(Path.Combine(ModuleLayout, "Dependencies")).Select(f => "Dependencies/" + Path.GetFileName(f)),
         ];
         Assert.All(expected, name => Assert.Contains(name, entries));
-        Assert.Contains("Dependencies/NhsCommunity.Core.dll", entries);
+        Assert.Contains("Dependencies/Npgsql.dll", entries);
+        Assert.DoesNotContain("Dependencies/NhsCommunity.Core.dll", entries);
         Assert.DoesNotContain(entries, e => e.StartsWith("module/", StringComparison.Ordinal));
 
         // The packaged files are the built ones, byte for byte.
-        foreach (string name in new[] { "NhsCommunity.dll", "en-US/NhsCommunity.dll-Help.xml", "NhsCommunity.Format.ps1xml", "Dependencies/NhsCommunity.Core.dll" })
+        foreach (string name in new[] { "NhsCommunity.dll", "en-US/NhsCommunity.dll-Help.xml", "NhsCommunity.Format.ps1xml", "NhsCommunity.Core.dll", "Dependencies/Npgsql.dll" })
         {
             using var packaged = new MemoryStream();
             using (Stream entry = archive.GetEntry(name)!.Open())
