@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using NhsCommunity.Tests.Infrastructure;
-using NhsCommunity.Tests.Shell;
 
 namespace NhsCommunity.Tests.MainJob;
 
@@ -22,7 +21,7 @@ internal static class DemoProcess
         }
     }
 
-    public static ShellResult Run(IEnumerable<string> arguments, IDictionary<string, string?>? environment = null)
+    public static ProcessResult Run(IEnumerable<string> arguments, IDictionary<string, string?>? environment = null)
     {
         var start = new ProcessStartInfo(Executable)
         {
@@ -53,6 +52,6 @@ internal static class DemoProcess
         }
 
         process.WaitForExit();
-        return new ShellResult(process.ExitCode, stdout.Result, stderr.Result);
+        return new ProcessResult(process.ExitCode, stdout.Result, stderr.Result);
     }
 }

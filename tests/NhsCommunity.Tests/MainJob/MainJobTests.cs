@@ -6,7 +6,6 @@ using NhsCommunity.Fixtures;
 using NhsCommunity.Mapping;
 using NhsCommunity.Tests.Fixtures;
 using NhsCommunity.Tests.Infrastructure;
-using NhsCommunity.Tests.Shell;
 using NhsCommunity.Workbooks;
 
 namespace NhsCommunity.Tests.MainJob;
@@ -24,7 +23,7 @@ public sealed partial class MainJobTests
         string connectionString = TestPostgres.NewDatabase("mainjob");
         using var workbooks = new TempDirectory();
 
-        ShellResult first = DemoProcess.Run(["-ConnectionString", connectionString, "-WorkbookDirectory", workbooks.Path]);
+        ProcessResult first = DemoProcess.Run(["-ConnectionString", connectionString, "-WorkbookDirectory", workbooks.Path]);
 
         Assert.True(first.ExitCode == 0, first.ToString());
         Assert.Contains("Using 12 generated workbooks (synthetic data in the real layout)", first.Output, StringComparison.Ordinal);
@@ -72,7 +71,7 @@ public sealed partial class MainJobTests
         Assert.Contains("Coverage checks passed.", first.Output, StringComparison.Ordinal);
         string before = Scalar<string>(connection, "SELECT string_agg(xmin::text || ' ' || t::text, E'\\n' ORDER BY id) FROM trust_metrics t");
 
-        ShellResult second = DemoProcess.Run(["-ConnectionString", connectionString, "-WorkbookDirectory", workbooks.Path]);
+        ProcessResult second = DemoProcess.Run(["-ConnectionString", connectionString, "-WorkbookDirectory", workbooks.Path]);
 
         Assert.True(second.ExitCode == 0, second.ToString());
         Assert.Contains($"0 updated, {trustMonths.Count} unchanged", second.Output, StringComparison.Ordinal);
@@ -88,7 +87,7 @@ public sealed partial class MainJobTests
         Skip.IfNot(TestPostgres.IsAvailable, TestPostgres.NotInstalledReason);
         string connectionString = TrustMetricsFixtureLoader.NewDatabaseWithFixture("mainjob_real");
 
-        ShellResult result = DemoProcess.Run(["-Path", RepositoryPaths.RealWorkbookDirectory, "-ConnectionString", connectionString, "-CompareWithWorkbooks"]);
+        ProcessResult result = DemoProcess.Run(["-Path", RepositoryPaths.RealWorkbookDirectory, "-ConnectionString", connectionString, "-CompareWithWorkbooks"]);
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.DoesNotContain("generated", result.Output, StringComparison.Ordinal);
@@ -126,7 +125,7 @@ public sealed partial class MainJobTests
         using var folder = new TempDirectory();
         string data = folder.File("postgres");
 
-        ShellResult result = DemoProcess.Run(["-DataDirectory", data, "-WorkbookDirectory", folder.File("generated"), "-CompareWithWorkbooks"]);
+        ProcessResult result = DemoProcess.Run(["-DataDirectory", data, "-WorkbookDirectory", folder.File("generated"), "-CompareWithWorkbooks"]);
 
         Assert.True(result.ExitCode == 0, result.ToString());
 
@@ -150,7 +149,7 @@ public sealed partial class MainJobTests
         TrustMetricsFixtureLoader.LoadSynthetic(connectionString, [("RXX", "A REAL NHS TRUST")], [new DateTime(2024, 8, 1)]);
         using var workbooks = new TempDirectory();
 
-        ShellResult result = DemoProcess.Run(["-ConnectionString", connectionString, "-WorkbookDirectory", workbooks.Path]);
+        ProcessResult result = DemoProcess.Run(["-ConnectionString", connectionString, "-WorkbookDirectory", workbooks.Path]);
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("holds 1 row(s) of other trusts", result.Error, StringComparison.Ordinal);
@@ -165,7 +164,7 @@ public sealed partial class MainJobTests
     {
         using var empty = new TempDirectory();
 
-        ShellResult result = DemoProcess.Run([], new Dictionary<string, string?> { ["NHSCOMMUNITY_PG_BIN"] = empty.Path });
+        ProcessResult result = DemoProcess.Run([], new Dictionary<string, string?> { ["NHSCOMMUNITY_PG_BIN"] = empty.Path });
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("sudo apt-get install postgresql", result.Error, StringComparison.Ordinal);
@@ -174,7 +173,7 @@ public sealed partial class MainJobTests
     [Fact]
     public void An_unknown_option_is_a_usage_error()
     {
-        ShellResult result = DemoProcess.Run(["-Nonsense"]);
+        ProcessResult result = DemoProcess.Run(["-Nonsense"]);
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("Unknown option '-Nonsense'", result.Error, StringComparison.Ordinal);
