@@ -49,7 +49,8 @@ function New-TestDatabase([ValidateSet('Seeded', 'Empty', 'Backfilled')] [string
     $env:NHSCOMMUNITY_TEST_SERVER -replace '(?i)(Database=)[^;]*', "`${1}$name"
 }
 
-# Another pwsh, as a scheduler or a new terminal starts it: the same executable, no profile.
+# Another pwsh, as a scheduler or a new terminal starts it: the same executable, no profile. Output has
+# every line it printed; Errors the lines of its error stream.
 function Invoke-ChildPwsh([string[]] $ArgumentList, [hashtable] $Environment = @{}) {
     $saved = @{}
     foreach ($name in $Environment.Keys) {
@@ -57,8 +58,12 @@ function Invoke-ChildPwsh([string[]] $ArgumentList, [hashtable] $Environment = @
         [Environment]::SetEnvironmentVariable($name, $Environment[$name])
     }
     try {
-        $output = & ([Environment]::ProcessPath) (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive @ArgumentList 2>&1
-        [pscustomobject]@{ ExitCode = $LASTEXITCODE; Output = @($output | ForEach-Object { "$_" }) }
+        $lines = @(& ([Environment]::ProcessPath) (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive @ArgumentList 2>&1)
+        [pscustomobject]@{
+            ExitCode = $LASTEXITCODE
+            Output   = @($lines | ForEach-Object { "$_" })
+            Errors   = @($lines | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] } | ForEach-Object { "$_" })
+        }
     }
     finally {
         foreach ($name in $saved.Keys) { [Environment]::SetEnvironmentVariable($name, $saved[$name]) }
