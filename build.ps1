@@ -130,13 +130,13 @@ function Invoke-Test {
 function Write-TestSummary([string] $ResultDirectory, [timespan] $Elapsed) {
     $tests = foreach ($trx in Get-ChildItem -LiteralPath $ResultDirectory -Filter *.trx -Recurse -ErrorAction Ignore) {
         [xml] $document = Get-Content -Raw -LiteralPath $trx.FullName
-        foreach ($result in $document.TestRun.Results.UnitTestResult) {
-            $errorInfo = $result.Output.ErrorInfo
+        foreach ($result in $document.SelectNodes("//*[local-name()='UnitTestResult']")) {
+            $errorInfo = $result.SelectSingleNode("*[local-name()='Output']/*[local-name()='ErrorInfo']")
             [pscustomobject]@{
-                Name    = $result.testName
-                Outcome = $result.outcome
-                Message = if ($errorInfo) { "$($errorInfo.Message)".Trim() } else { '' }
-                Stack   = if ($errorInfo) { "$($errorInfo.StackTrace)".Trim() } else { '' }
+                Name    = $result.GetAttribute('testName')
+                Outcome = $result.GetAttribute('outcome')
+                Message = if ($errorInfo) { "$($errorInfo.SelectSingleNode("*[local-name()='Message']").InnerText)".Trim() } else { '' }
+                Stack   = if ($errorInfo -and $errorInfo.SelectSingleNode("*[local-name()='StackTrace']")) { $errorInfo.SelectSingleNode("*[local-name()='StackTrace']").InnerText.Trim() } else { '' }
             }
         }
     }

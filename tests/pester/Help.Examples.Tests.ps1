@@ -13,6 +13,7 @@ BeforeDiscovery {
         'Get-CommunityWaitingList #3' = 'uses RGT, which has no community data'
         'Get-TrustMapping #3'         = 'finds no name differences in generated data, so writes no file'
         'Invoke-CommunityBackfill #2' = 'connects to the placeholder host db.example.supabase.co although -WhatIf'
+        'Invoke-CommunityBackfill #4' = 'restores a run that wrote nothing (the year is already there), which is an error'
         'Restore-TrustMetrics #1'     = 'restores a placeholder run id'
         'Restore-TrustMetrics #2'     = 'Update-TrustMetrics | Restore-TrustMetrics waits for the lease its own pipeline holds'
         'Test-CommunityCoverage #1'   = 'prints only when a check fails'

@@ -25,6 +25,9 @@ $ErrorActionPreference = 'Stop'
 # pwsh -File passes 'a,b' as one word.
 $Path = @($Path -split ',' | Where-Object { $_ })
 Import-Module $PesterModule -Force
+# Plain text in this pwsh and the ones it starts: the NUnit XML cannot hold ANSI escapes.
+$env:NO_COLOR = '1'
+$PSStyle.OutputRendering = 'PlainText'
 
 $configuration = New-PesterConfiguration
 $configuration.Run.Path = $Path
