@@ -14,7 +14,7 @@ public static class TestPostgres
 
     public const string NotInstalledReason = "PostgreSQL server binaries are not installed (Debian: apt-get install postgresql); .ci/run installs them";
 
-    public static bool IsAvailable => LocalPostgresServer.IsInstalled();
+    public static bool IsAvailable => Prerequisite.Check(LocalPostgresServer.IsInstalled(), NotInstalledReason);
 
     public static LocalPostgresServer Instance => Server.Value;
 

@@ -3,7 +3,7 @@ using NhsCommunity.Catalogue;
 using NhsCommunity.Tests.Infrastructure;
 using Npgsql;
 
-namespace NhsCommunity.Tests.Shell;
+namespace NhsCommunity.Tests.Completion;
 
 /// <summary>
 /// The module's argument completers, attached to a function's parameters in the hosted engine and asked
