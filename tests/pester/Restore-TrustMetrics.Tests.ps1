@@ -38,6 +38,17 @@ Describe 'Restore-TrustMetrics' -Tag IntegrationTests {
         Get-RowVersion $connection | Should -Be $before
     }
 
+    It 'undoes a write in the same pipeline (Update-TrustMetrics still holds the lease while it streams)' {
+        $connection = New-TestDatabase -From Seeded
+        $before = Get-RowVersion $connection
+        $restored = @($documents | Update-TrustMetrics -ConnectionString $connection |
+            Restore-TrustMetrics -ConnectionString $connection -TimeoutSeconds 5 -Confirm:$false -ErrorVariable problems)
+        # A restore that started while Update-TrustMetrics held the lease would fail with BackfillLocked.
+        $problems | Should -BeNullOrEmpty
+        $restored.Count | Should -BeGreaterThan 0
+        Get-RowVersion $connection | Should -Be $before
+    }
+
     It 'puts back what Invoke-CommunityBackfill overwrote when its summary is piped in' {
         $connection = New-TestDatabase -From Seeded
         $before = Get-RowVersion $connection
