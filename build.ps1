@@ -4,8 +4,10 @@
 
 .DESCRIPTION
     Build    dotnet build Cmdlets.sln: compiles everything and lays the module out in ./module
-             (NhsCommunity.dll, Dependencies/, NhsCommunity.Format.ps1xml, en-US/ help).
-    Test     dotnet test tests/NhsCommunity.Tests (add -Filter to run a subset).
+             (NhsCommunity.dll, NhsCommunity.Core.dll, Dependencies/, NhsCommunity.Format.ps1xml, en-US/ help).
+    Test     dotnet test Cmdlets.sln (add -Filter to run a subset): the xUnit suite and, through it, the
+             Pester suite in real pwsh; then one summary: failures, each skip reason once, the counts.
+             Under CI=true a skipped test fails the run.
     Package  Copies the laid-out module into a clean folder (artifacts/NhsCommunity) whose manifest
              points inside that folder, and writes artifacts/NhsCommunity.<version>.nupkg, which
              Install-PSResource / Install-Module install from a local repository:
@@ -15,10 +17,10 @@
 
     Clean    Removes ./artifacts.
 
-    Package builds first unless -NoBuild is given. The script uses only the PowerShell engine's core
-    commands and .NET, so it runs in pwsh and in the repository's own shell without pwsh:
+    Package builds first unless -NoBuild is given. Run it in pwsh 7.4+; the repository pins one:
 
-        ./nhscommunity -File build.ps1 -Task Package      (src/NhsCommunity.Shell/bin/Release/net10.0/)
+        dotnet tool restore
+        dotnet pwsh ./build.ps1 -Task Package
 
     The version comes from Directory.Build.props, the one source of the module's version.
 
@@ -31,8 +33,8 @@
     Builds, runs every test, and writes artifacts/NhsCommunity.<version>.nupkg.
 
 .EXAMPLE
-    ./build.ps1 -Task Test -Filter 'FullyQualifiedName~Shell'
-    Runs the shell's tests only.
+    ./build.ps1 -Task Test -Filter 'FullyQualifiedName~PesterSuite'
+    Runs the Pester suite only (in real pwsh, against a throw-away PostgreSQL).
 #>
 [CmdletBinding()]
 param(
@@ -56,7 +58,7 @@ param(
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version 3.0
 
-# pwsh -File and the shell pass "Build,Package" as one word: split it here rather than reject it.
+# pwsh -File passes "Build,Package" as one word: split it here rather than reject it.
 $Task = @($Task | ForEach-Object { $_ -split ',' } | ForEach-Object { $_.Trim() } | Where-Object { $_ })
 foreach ($name in $Task) {
     if ($name -notin 'Build', 'Test', 'Package', 'Clean') {
@@ -104,10 +106,57 @@ function Invoke-Build {
     Invoke-Dotnet @('build', [System.IO.Path]::Combine($root, 'Cmdlets.sln'), '-c', $Configuration)
 }
 
+# The README's test command: every test project in the solution (xUnit, and through it the Pester suite in
+# real pwsh), then one summary from the TRX results: each failure with its message, each skip reason once
+# with its tests, and the closing counts. Under CI=true a skipped test fails the run.
 function Invoke-Test {
-    $arguments = @('test', [System.IO.Path]::Combine($root, 'tests', 'NhsCommunity.Tests'), '-c', $Configuration)
+    $results = Join-Path ([System.IO.Path]::GetTempPath()) ('nhscommunity-test-results-' + [guid]::NewGuid().ToString('N').Substring(0, 8))
+    $arguments = @('test', (Join-Path $root 'Cmdlets.sln'), '-c', $Configuration, '--logger', 'console;verbosity=quiet', '--logger', 'trx', '--results-directory', $results)
     if ($Filter) { $arguments += @('--filter', $Filter) }
-    Invoke-Dotnet $arguments
+    $started = Get-Date
+    Write-Step ("dotnet " + ($arguments -join ' '))
+    & dotnet @arguments
+    $testExit = $LASTEXITCODE
+    try {
+        $outcome = Write-TestSummary -ResultDirectory $results -Elapsed ((Get-Date) - $started)
+    }
+    finally {
+        Remove-Item -LiteralPath $results -Recurse -Force -ErrorAction Ignore
+    }
+    if ($testExit -ne 0 -or $outcome.Failed -gt 0) { throw "Tests failed: $($outcome.Failed) failed (dotnet test exit code $testExit)." }
+    if ($outcome.Skipped -gt 0 -and $env:CI -eq 'true') { throw "CI=true and $($outcome.Skipped) test(s) skipped: in CI every prerequisite is installed, so a skip is a failure." }
+}
+
+function Write-TestSummary([string] $ResultDirectory, [timespan] $Elapsed) {
+    $tests = foreach ($trx in Get-ChildItem -LiteralPath $ResultDirectory -Filter *.trx -Recurse -ErrorAction Ignore) {
+        [xml] $document = Get-Content -Raw -LiteralPath $trx.FullName
+        foreach ($result in $document.SelectNodes("//*[local-name()='UnitTestResult']")) {
+            $errorInfo = $result.SelectSingleNode("*[local-name()='Output']/*[local-name()='ErrorInfo']")
+            [pscustomobject]@{
+                Name    = $result.GetAttribute('testName')
+                Outcome = $result.GetAttribute('outcome')
+                Message = if ($errorInfo) { "$($errorInfo.SelectSingleNode("*[local-name()='Message']").InnerText)".Trim() } else { '' }
+                Stack   = if ($errorInfo -and $errorInfo.SelectSingleNode("*[local-name()='StackTrace']")) { $errorInfo.SelectSingleNode("*[local-name()='StackTrace']").InnerText.Trim() } else { '' }
+            }
+        }
+    }
+    $failed = @($tests | Where-Object Outcome -eq 'Failed')
+    $skipped = @($tests | Where-Object Outcome -eq 'NotExecuted')
+    $passed = @($tests | Where-Object Outcome -eq 'Passed')
+
+    foreach ($test in $failed) {
+        Write-Step "FAILED $($test.Name)"
+        $Host.UI.WriteLine($test.Message)
+        if ($test.Stack) { $Host.UI.WriteLine((($test.Stack -split "`n" | Select-Object -First 8) -join "`n")) }
+    }
+    foreach ($group in $skipped | Group-Object Message | Sort-Object Name) {
+        Write-Step "Skipped $($group.Count) test(s): $($group.Name)"
+        foreach ($test in $group.Group | Sort-Object Name) { $Host.UI.WriteLine("    $($test.Name)") }
+    }
+    Write-Step ('Tests took {0:0} s' -f $Elapsed.TotalSeconds)
+    # The plain closing line CI reads.
+    $Host.UI.WriteLine(('{0} passed, {1} failed, {2} skipped' -f $passed.Count, $failed.Count, $skipped.Count))
+    [pscustomobject]@{ Passed = $passed.Count; Failed = $failed.Count; Skipped = $skipped.Count }
 }
 
 function Invoke-Clean {
@@ -204,7 +253,7 @@ function New-Nupkg([string] $Folder, [string] $Nuspec, [string] $Path) {
 
 function Invoke-Package {
     $layout = [System.IO.Path]::Combine($root, 'module')
-    foreach ($required in @('NhsCommunity.dll', 'NhsCommunity.Format.ps1xml', 'en-US/NhsCommunity.dll-Help.xml', 'Dependencies/NhsCommunity.Core.dll')) {
+    foreach ($required in @('NhsCommunity.dll', 'NhsCommunity.Format.ps1xml', 'en-US/NhsCommunity.dll-Help.xml', 'NhsCommunity.Core.dll')) {
         if (-not [System.IO.File]::Exists([System.IO.Path]::Combine($layout, $required))) {
             throw "module/$required is missing: build first (./build.ps1 -Task Build) or drop -NoBuild."
         }
@@ -216,7 +265,9 @@ function Invoke-Package {
     if ([System.IO.Directory]::Exists($folder)) { [System.IO.Directory]::Delete($folder, $true) }
     [void][System.IO.Directory]::CreateDirectory($folder)
 
-    [System.IO.File]::Copy([System.IO.Path]::Combine($layout, 'NhsCommunity.dll'), [System.IO.Path]::Combine($folder, 'NhsCommunity.dll'))
+    foreach ($assembly in @('NhsCommunity.dll', 'NhsCommunity.Core.dll')) {
+        [System.IO.File]::Copy([System.IO.Path]::Combine($layout, $assembly), [System.IO.Path]::Combine($folder, $assembly))
+    }
     [System.IO.File]::Copy([System.IO.Path]::Combine($layout, 'NhsCommunity.Format.ps1xml'), [System.IO.Path]::Combine($folder, 'NhsCommunity.Format.ps1xml'))
     Copy-Tree ([System.IO.Path]::Combine($layout, 'Dependencies')) ([System.IO.Path]::Combine($folder, 'Dependencies'))
     Copy-Tree ([System.IO.Path]::Combine($layout, 'en-US')) ([System.IO.Path]::Combine($folder, 'en-US'))

@@ -1,3 +1,4 @@
+#Requires -Version 7.4
 <#
 .SYNOPSIS
     Monthly scheduled refresh: backfills the CHS workbooks in a folder into trust_metrics and logs what it did.
@@ -13,15 +14,15 @@
 
     Exit status: 0 when every workbook was read and every month written (or unchanged); 1 otherwise.
 
-    Runs under the NhsCommunity shell (no pwsh needed) and under pwsh 7.4+, using only the engine's core
-    cmdlets and .NET.
+    The module is imported from the repository beside this folder if there is one, else by name (an
+    installed module, see Install-PSResource in the README).
 
 .EXAMPLE
-    nhscommunity -NonInteractive -File examples/Invoke-ScheduledRefresh.ps1 -WorkbookFolder /data/chs -LogPath /var/log/nhscommunity/refresh.log
+    pwsh -NonInteractive -File examples/Invoke-ScheduledRefresh.ps1 -WorkbookFolder /data/chs -LogPath /var/log/nhscommunity/refresh.log
 
 .EXAMPLE
     # crontab: 06:30 on the 15th of each month, database from the environment
-    30 6 15 * * NHSCOMMUNITY_CONNECTION='Host=db.example;Database=nhs;Username=loader' /opt/nhscommunity/nhscommunity -NonInteractive -File /opt/nhscommunity/examples/Invoke-ScheduledRefresh.ps1 -WorkbookFolder /data/chs -LogPath /var/log/nhscommunity/refresh.log
+    30 6 15 * * NHSCOMMUNITY_CONNECTION='Host=db.example;Database=nhs;Username=loader' pwsh -NonInteractive -File /opt/nhscommunity/examples/Invoke-ScheduledRefresh.ps1 -WorkbookFolder /data/chs -LogPath /var/log/nhscommunity/refresh.log
 #>
 [CmdletBinding()]
 param(
@@ -37,31 +38,27 @@ param(
     [string] $ConnectionString = $env:NHSCOMMUNITY_CONNECTION
 )
 
-# Utility cmdlets (Get-Date, Out-File, Add-Content, Join-Path...) are not in every host: use .NET.
-$LogPath = [System.IO.Path]::GetFullPath($LogPath, $PWD.ProviderPath)
-$WorkbookFolder = [System.IO.Path]::GetFullPath($WorkbookFolder, $PWD.ProviderPath)
-$logFolder = [System.IO.Path]::GetDirectoryName($LogPath)
-if ($logFolder) { [void][System.IO.Directory]::CreateDirectory($logFolder) }
+$LogPath = $PSCmdlet.GetUnresolvedProviderPathFromPSPath($LogPath)
+$WorkbookFolder = $PSCmdlet.GetUnresolvedProviderPathFromPSPath($WorkbookFolder)
+$logFolder = Split-Path -Parent $LogPath
+if ($logFolder -and -not (Test-Path -LiteralPath $logFolder)) { $null = New-Item -ItemType Directory -Path $logFolder }
 
-# Write-Verbose is a Utility cmdlet too: the script's own cmdlet object writes the verbose stream.
-$scriptCmdlet = $PSCmdlet
 function Write-RefreshLog([string] $Message) {
-    $line = '{0} {1}' -f [DateTime]::UtcNow.ToString('yyyy-MM-ddTHH:mm:ssZ', [System.Globalization.CultureInfo]::InvariantCulture), $Message
-    [System.IO.File]::AppendAllText($LogPath, $line + [Environment]::NewLine)
-    $scriptCmdlet.WriteVerbose($line)
+    $line = '{0} {1}' -f (Get-Date -AsUTC -Format 'yyyy-MM-ddTHH:mm:ssZ'), $Message
+    Add-Content -LiteralPath $LogPath -Value $line -Encoding utf8
+    Write-Verbose $line
 }
 
 try {
     Write-RefreshLog "Refresh started: $WorkbookFolder"
-    if (-not [System.IO.Directory]::Exists($WorkbookFolder)) {
+    if (-not (Test-Path -LiteralPath $WorkbookFolder -PathType Container)) {
         Write-RefreshLog "FAILED: the workbook folder '$WorkbookFolder' does not exist"
         exit 1
     }
 
     if (-not (Get-Command Invoke-CommunityBackfill -ErrorAction Ignore)) {
-        # Not preloaded (pwsh): the repository's manifest beside this folder, else an installed module.
-        $manifest = [System.IO.Path]::Combine($PSScriptRoot, '..', 'NhsCommunity.psd1')
-        if ([System.IO.File]::Exists($manifest)) { Import-Module $manifest -ErrorAction Stop }
+        $manifest = Join-Path $PSScriptRoot '..' 'NhsCommunity.psd1'
+        if (Test-Path -LiteralPath $manifest) { Import-Module $manifest -ErrorAction Stop }
         else { Import-Module NhsCommunity -ErrorAction Stop }
     }
 
@@ -87,7 +84,7 @@ try {
     }
 
     Write-RefreshLog ('Backfill {0} into {1}: files {2} read, {3} failed; months [{4}] {5} written, {6} failed; trusts {7} updated, {8} unchanged, {9} inserted, {10} not in trust_metrics; {11:0.0} s' -f
-        $summary.RunId, $summary.Database, $summary.FilesRead, $summary.FilesFailed, $summary.Months, $summary.MonthsWritten,
+        $summary.RunId, $summary.Database, $summary.FilesRead, $summary.FilesFailed, $summary.Periods, $summary.MonthsWritten,
         $summary.MonthsFailed, $summary.TrustsUpdated, $summary.TrustsUnchanged, $summary.TrustsInserted, $summary.TrustsNotInDatabase,
         $summary.Duration.TotalSeconds)
     foreach ($failure in $summary.Failures) {

@@ -96,7 +96,7 @@ internal sealed class CoverageBenchmark : IBenchmark
                 ("report files (Export-CommunityReport writing)", () =>
                 {
                     var files = CommunityReportWriter.Write(report!, folder);
-                    return $"{files.Sum(f => f.Length) / 1024:N0} KiB in {files.Count} files";
+                    return $"{files.Sum(f => f.Bytes) / 1024:N0} KiB in {files.Count} files";
                 }),
                 ("full report (both)", () =>
                 {

@@ -105,7 +105,7 @@ internal sealed class ModuleSession : IDisposable
     private static BackfillOutcome Read(PSObject summary)
     {
         int Int(string name) => Convert.ToInt32(summary.Properties[name].Value, CultureInfo.InvariantCulture);
-        string months = summary.Properties["Months"].Value as string ?? "";
+        string months = summary.Properties["Periods"].Value as string ?? "";
         return new BackfillOutcome(
             Int("ExitCode"),
             Int("FilesRead"),

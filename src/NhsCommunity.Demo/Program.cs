@@ -13,7 +13,10 @@ namespace NhsCommunity.Demo;
 /// </summary>
 internal static class Program
 {
-    private const string DatabaseName = "nhscommunity";
+    /// <summary>The local databases: one for the generated (synthetic) workbooks, one for the user's own, so they never mix.</summary>
+    private const string GeneratedDatabase = "nhscommunity";
+
+    private const string WorkbooksDatabase = "nhscommunity_workbooks";
 
     /// <summary>The twelve generated months: August 2024 to July 2025, which span both layout changes (52+ split, extra note row).</summary>
     private static readonly DateTime FirstGeneratedMonth = new(2024, 8, 1);
@@ -28,9 +31,21 @@ internal static class Program
             cancellation.Cancel();
         };
 
+        DemoOptions options;
         try
         {
-            DemoOptions options = DemoOptions.Parse(args);
+            options = DemoOptions.Parse(args);
+        }
+        catch (DemoUsageException e)
+        {
+            Console.Error.WriteLine(e.Message);
+            Console.Error.WriteLine();
+            Console.Error.WriteLine(DemoOptions.Usage);
+            return 2;
+        }
+
+        try
+        {
             if (options.Help)
             {
                 Console.WriteLine(DemoOptions.Usage);
@@ -65,28 +80,45 @@ internal static class Program
         string stateDirectory = Path.Combine(root, ".nhscommunity");
         string? connectionString = options.ConnectionString ?? NullIfEmpty(Environment.GetEnvironmentVariable(DatabaseConnection.EnvironmentVariable));
 
+        // Everything the command line names is checked before a server is started.
+        bool generated = options.Paths.Count == 0;
+        IReadOnlyList<string> userWorkbooks = options.CheckPaths();
+        if (options.Fresh && connectionString is not null)
+        {
+            throw new DemoUsageException("-Fresh starts the program's own local database afresh; it never empties a database given with -ConnectionString or NHSCOMMUNITY_CONNECTION.");
+        }
+
         LocalPostgresServer? server = null;
         try
         {
+            string? local = null;
             if (connectionString is null)
             {
                 server = StartServer(options.DataDirectory ?? Path.Combine(stateDirectory, "postgres"), output);
-                connectionString = EnsureDatabase(server);
+                local = generated ? GeneratedDatabase : WorkbooksDatabase;
+                connectionString = EnsureDatabase(server, local, options.Fresh, output);
             }
 
             using DatabaseTarget database = Resolve(connectionString);
             output.WriteLine($"Database: {database.Description}");
+            if (server is not null && !generated)
+            {
+                output.WriteLine($"  your workbooks have a local database of their own, '{WorkbooksDatabase}' (the generated ones use '{GeneratedDatabase}')");
+            }
 
-            bool generated = options.Paths.Count == 0;
+            // What to do when the table holds the other kind of data: the local database can start afresh, a given one is the user's.
+            string remedy = server is null
+                ? "Use a database without them."
+                : $"Start afresh with -Fresh (it drops the local database '{local}' in {server.DataDirectory} and creates it again), or give another folder with -DataDirectory.";
             IReadOnlyList<string> workbooks = generated
                 ? Generate(options.WorkbookDirectory ?? Path.Combine(stateDirectory, "generated"), output)
-                : ExpandFolders(options.Paths);
+                : userWorkbooks;
 
             var seeder = new TrustSeeder(database);
             seeder.CreateTableAsync(cancellationToken).GetAwaiter().GetResult();
             bool addMissingRows = generated
-                ? SeedSynthetic(seeder, output, cancellationToken)
-                : SeedForRealWorkbooks(seeder, options, root, ownServer: server is not null, output, cancellationToken);
+                ? SeedSynthetic(seeder, database.Description, remedy, output, cancellationToken)
+                : SeedForRealWorkbooks(seeder, options, root, database.Description, remedy, ownServer: server is not null, output, cancellationToken);
 
             output.WriteLine();
             output.WriteLine($"Invoke-CommunityBackfill ({workbooks.Count} {(generated ? "generated " : "")}path(s)):");
@@ -176,18 +208,25 @@ internal static class Program
         return true;
     }
 
-    private static string EnsureDatabase(LocalPostgresServer server)
+    private static string EnsureDatabase(LocalPostgresServer server, string name, bool fresh, TextWriter output)
     {
         using var connection = new NpgsqlConnection(server.ConnectionString());
         connection.Open();
-        using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = $1", connection);
-        exists.Parameters.Add(new NpgsqlParameter { Value = DatabaseName });
-        if (exists.ExecuteScalar() is null)
+        if (fresh)
         {
-            server.CreateDatabase(DatabaseName);
+            using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {name} WITH (FORCE)", connection);
+            drop.ExecuteNonQuery();
+            output.WriteLine($"-Fresh: dropped the local database '{name}'; starting afresh");
         }
 
-        return server.ConnectionString(DatabaseName);
+        using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = $1", connection);
+        exists.Parameters.Add(new NpgsqlParameter { Value = name });
+        if (exists.ExecuteScalar() is null)
+        {
+            server.CreateDatabase(name);
+        }
+
+        return server.ConnectionString(name);
     }
 
     private static DatabaseTarget Resolve(string connectionString)
@@ -235,15 +274,15 @@ internal static class Program
     }
 
     /// <summary>Seeds the synthetic NHS trusts; returns false (no rows to add during the backfill).</summary>
-    private static bool SeedSynthetic(TrustSeeder seeder, TextWriter output, CancellationToken cancellationToken)
+    private static bool SeedSynthetic(TrustSeeder seeder, string database, string remedy, TextWriter output, CancellationToken cancellationToken)
     {
         IReadOnlyList<SyntheticProvider> trusts = SyntheticProviders.NhsTrusts;
         long foreign = seeder.CountForeignRowsAsync(trusts, cancellationToken).GetAwaiter().GetResult();
         if (foreign > 0)
         {
             throw new DemoUsageException(
-                $"trust_metrics already holds {foreign} row(s) of other trusts: the generated workbooks would put synthetic data beside them. "
-                + "Backfill your real workbooks with -Path, or use an empty database.");
+                $"trust_metrics in {database} already holds {foreign} row(s) of other trusts: the generated workbooks would put synthetic data beside them. "
+                + remedy);
         }
 
         DateTime[] months = Enumerable.Range(0, 12).Select(FirstGeneratedMonth.AddMonths).ToArray();
@@ -259,8 +298,17 @@ internal static class Program
     /// a trust_metrics CSV export when one is given (or lies beside the checkout); otherwise the backfill
     /// adds a row for each NHS trust it finds (returns true).
     /// </summary>
-    private static bool SeedForRealWorkbooks(TrustSeeder seeder, DemoOptions options, string root, bool ownServer, TextWriter output, CancellationToken cancellationToken)
+    private static bool SeedForRealWorkbooks(
+        TrustSeeder seeder, DemoOptions options, string root, string database, string remedy, bool ownServer, TextWriter output, CancellationToken cancellationToken)
     {
+        long synthetic = seeder.CountSyntheticRowsAsync(SyntheticProviders.NhsTrusts, cancellationToken).GetAwaiter().GetResult();
+        if (synthetic > 0)
+        {
+            throw new DemoUsageException(
+                $"trust_metrics in {database} holds {synthetic} row(s) of the generated (synthetic) trusts: your workbooks' figures would land beside synthetic data. "
+                + remedy);
+        }
+
         if (!ownServer)
         {
             return false;
@@ -269,11 +317,6 @@ internal static class Program
         string? csv = options.TrustsCsv ?? Path.GetFullPath(Path.Combine(root, "..", "shared", "data", "trust_metrics_fixture.csv"));
         if (!File.Exists(csv))
         {
-            if (options.TrustsCsv is not null)
-            {
-                throw new DemoUsageException($"-Trusts: '{options.TrustsCsv}' does not exist.");
-            }
-
             output.WriteLine("trust_metrics: no trust list given; the backfill adds a row for each NHS trust in the workbooks (-AddMissingRows)");
             return true;
         }
@@ -290,8 +333,12 @@ internal static class Program
     private static void WriteBackfill(BackfillOutcome backfill, TextWriter output)
     {
         string months = backfill.Months.Count == 0 ? "no months" : $"{backfill.Months.Min():yyyy-MM} to {backfill.Months.Max():yyyy-MM}";
+        int written = backfill.TrustsUpdated + backfill.TrustsInserted;
+        string writes = written == 0
+            ? $"nothing written, every document was already stored as it is ({backfill.MonthsWritten} months checked, {backfill.MonthsFailed} failed)"
+            : $"{written} documents written ({backfill.MonthsWritten} months checked, {backfill.MonthsFailed} failed)";
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"Backfill: {backfill.FilesRead} files read ({months}), {backfill.FilesFailed} failed; {backfill.MonthsWritten} months written, {backfill.MonthsFailed} failed; {backfill.Duration.TotalSeconds:0.0} s"));
+            $"Backfill: {backfill.FilesRead} files read ({months}), {backfill.FilesFailed} failed; {writes}; {backfill.Duration.TotalSeconds:0.0} s"));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  trusts: {backfill.TrustsUpdated} updated, {backfill.TrustsUnchanged} unchanged, {backfill.TrustsInserted} inserted, {backfill.TrustsNotInDatabase} not in trust_metrics; "
             + $"{backfill.NonNhsProviders} non-NHS providers left out; {backfill.TrustsNotInWorkbooks} trusts in no workbook"));
@@ -329,12 +376,6 @@ internal static class Program
         // An error while checking (an unreadable workbook) means the report is incomplete: fail the run.
         return report.Passed && module.ErrorCount == errorsBefore;
     }
-
-    /// <summary>Folders become their .xlsx files (Test-CommunityCoverage -Path takes files only); files stay as given.</summary>
-    private static string[] ExpandFolders(IEnumerable<string> paths) =>
-        paths.Select(Path.GetFullPath)
-            .SelectMany(p => Directory.Exists(p) ? Directory.GetFiles(p, "*.xlsx").Order(StringComparer.Ordinal) : (IEnumerable<string>)[p])
-            .ToArray();
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 }

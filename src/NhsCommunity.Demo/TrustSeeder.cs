@@ -23,23 +23,30 @@ internal sealed class TrustSeeder(DatabaseTarget database)
     }
 
     /// <summary>Rows whose trust is not one of the synthetic trusts: a real table that generated data must not touch.</summary>
-    public async Task<long> CountForeignRowsAsync(IReadOnlyList<SyntheticProvider> trusts, CancellationToken cancellationToken)
-    {
-        await using NpgsqlConnection connection = await database.OpenConnectionAsync(cancellationToken);
-        await using var command = new NpgsqlCommand("""
-            SELECT count(*) FROM trust_metrics t
-            WHERE NOT EXISTS (SELECT 1 FROM unnest($1::text[], $2::text[]) AS s(code, name)
-                              WHERE s.code = t.trust_code AND s.name = t.trust_name)
-            """, connection);
-        command.Parameters.Add(new NpgsqlParameter { Value = trusts.Select(t => t.Code).ToArray() });
-        command.Parameters.Add(new NpgsqlParameter { Value = trusts.Select(t => t.Name).ToArray() });
-        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
-    }
+    public Task<long> CountForeignRowsAsync(IReadOnlyList<SyntheticProvider> trusts, CancellationToken cancellationToken) =>
+        CountRowsOfAsync(trusts, synthetic: false, cancellationToken);
+
+    /// <summary>Rows of the synthetic trusts (code and name both theirs): generated data that real workbooks must not join.</summary>
+    public Task<long> CountSyntheticRowsAsync(IReadOnlyList<SyntheticProvider> trusts, CancellationToken cancellationToken) =>
+        CountRowsOfAsync(trusts, synthetic: true, cancellationToken);
 
     public async Task<long> CountRowsAsync(CancellationToken cancellationToken)
     {
         await using NpgsqlConnection connection = await database.OpenConnectionAsync(cancellationToken);
         await using var command = new NpgsqlCommand("SELECT count(*) FROM trust_metrics", connection);
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    private async Task<long> CountRowsOfAsync(IReadOnlyList<SyntheticProvider> trusts, bool synthetic, CancellationToken cancellationToken)
+    {
+        await using NpgsqlConnection connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var command = new NpgsqlCommand($"""
+            SELECT count(*) FROM trust_metrics t
+            WHERE {(synthetic ? "" : "NOT ")}EXISTS (SELECT 1 FROM unnest($1::text[], $2::text[]) AS s(code, name)
+                                                      WHERE s.code = t.trust_code AND s.name = t.trust_name)
+            """, connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = trusts.Select(t => t.Code).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = trusts.Select(t => t.Name).ToArray() });
         return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 

@@ -22,7 +22,7 @@ public sealed class BackfillSummary
     public int FilesFailed { get; init; }
 
     /// <summary>The months found in the workbooks, as "yyyy-MM" joined by ';'.</summary>
-    public string Months { get; init; } = "";
+    public string Periods { get; init; } = "";
 
     public int MonthsWritten { get; init; }
 
@@ -41,6 +41,9 @@ public sealed class BackfillSummary
     public int TrustsNotInDatabase { get; init; }
 
     public int TrustsFailed { get; init; }
+
+    /// <summary>Documents holding a value trust_metrics cannot store (see Failures for which and why); each makes the run fail.</summary>
+    public int TrustsRejected { get; init; }
 
     /// <summary>Providers in the workbooks that are not NHS trusts, left out of the backfill (Get-TrustMapping lists them).</summary>
     public int NonNhsProviders { get; init; }

@@ -54,6 +54,11 @@ public sealed class BackfillTally
         foreach (TrustMetricsWriteResult result in outcome.Results)
         {
             _statuses[result.Status] = _statuses.GetValueOrDefault(result.Status) + 1;
+            if (result.Status == TrustMetricsWriteStatus.Rejected)
+            {
+                // A failure of its own, so the run does not report success (ExitCode 1) while a trust is left out.
+                _failures.Add($"{result.TrustCode} {result.Period.ToString("yyyy-MM", CultureInfo.InvariantCulture)}: {result.Reason}");
+            }
         }
 
         if (outcome.Succeeded)
@@ -81,7 +86,7 @@ public sealed class BackfillTally
         Database = database,
         FilesRead = _filesRead,
         FilesFailed = _filesFailed,
-        Months = string.Join(';', _months.Select(m => m.ToString("yyyy-MM", CultureInfo.InvariantCulture))),
+        Periods = string.Join(';', _months.Select(m => m.ToString("yyyy-MM", CultureInfo.InvariantCulture))),
         MonthsWritten = _monthsWritten,
         MonthsFailed = _monthsFailed,
         MonthsSkipped = _monthsSkipped,
@@ -90,6 +95,7 @@ public sealed class BackfillTally
         TrustsInserted = _statuses.GetValueOrDefault(TrustMetricsWriteStatus.Inserted),
         TrustsNotInDatabase = _statuses.GetValueOrDefault(TrustMetricsWriteStatus.NotInDatabase),
         TrustsFailed = _statuses.GetValueOrDefault(TrustMetricsWriteStatus.Failed),
+        TrustsRejected = _statuses.GetValueOrDefault(TrustMetricsWriteStatus.Rejected),
         NonNhsProviders = _nonNhs,
         TrustsNotInWorkbooks = _notInWorkbooks,
         RoundTrips = roundTrips,

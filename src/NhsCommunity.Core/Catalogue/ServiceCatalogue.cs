@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using System.Globalization;
 using System.Text;
 
 namespace NhsCommunity.Catalogue;
@@ -94,11 +95,15 @@ public static class ServiceCatalogue
         return new ServiceDefinition(category, text, DeriveKey(text));
     }
 
-    /// <summary>Lower-case words joined by underscores: "Pain management (adult)" becomes "pain_management_adult".</summary>
+    /// <summary>
+    /// Lower-case words joined by underscores: "Pain management (adult)" becomes "pain_management_adult". Accented
+    /// letters lose their accents ("Œdème clinic" becomes "oedeme_clinic"); a header with nothing left in Latin
+    /// letters or digits gets "service_" and a stable hash of its text, so no key is ever empty.
+    /// </summary>
     public static string DeriveKey(string text)
     {
         var key = new StringBuilder(text.Length);
-        foreach (char c in text.ToLowerInvariant())
+        foreach (char c in Transliterate(text).ToLowerInvariant())
         {
             if (char.IsAsciiLetterOrDigit(c))
             {
@@ -110,7 +115,48 @@ public static class ServiceCatalogue
             }
         }
 
-        return key.ToString().TrimEnd('_');
+        string slug = key.ToString().TrimEnd('_');
+        return slug.Length > 0 ? slug : "service_" + Fnv1a(text.Trim()).ToString("x8", CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Latin letters without their accents, and the few that do not decompose spelled out.</summary>
+    private static string Transliterate(string text)
+    {
+        var plain = new StringBuilder(text.Length);
+        foreach (char c in text.Normalize(NormalizationForm.FormD))
+        {
+            if (CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.NonSpacingMark)
+            {
+                continue;
+            }
+
+            plain.Append(c switch
+            {
+                'ß' => "ss",
+                'æ' or 'Æ' => "ae",
+                'œ' or 'Œ' => "oe",
+                'ø' or 'Ø' => "o",
+                'ł' or 'Ł' => "l",
+                'đ' or 'Đ' or 'ð' or 'Ð' => "d",
+                'þ' or 'Þ' => "th",
+                'ı' => "i",
+                _ => c.ToString(),
+            });
+        }
+
+        return plain.ToString();
+    }
+
+    /// <summary>32-bit FNV-1a of the UTF-8 text: the same header gives the same key on every machine and run.</summary>
+    private static uint Fnv1a(string text)
+    {
+        uint hash = 2166136261;
+        foreach (byte b in Encoding.UTF8.GetBytes(text))
+        {
+            hash = (hash ^ b) * 16777619;
+        }
+
+        return hash;
     }
 
     /// <summary>Letters and digits only, lower case: spacing, slashes and dashes do not decide a match.</summary>

@@ -28,17 +28,26 @@ public static class CoverageAnalyzer
         CancellationToken cancellationToken = default)
     {
         using NpgsqlConnection connection = database.OpenConnectionAsync(cancellationToken).GetAwaiter().GetResult();
-        CoverageReport report = Run(
-            connection,
-            () => database.OpenConnectionAsync(cancellationToken).GetAwaiter().GetResult(),
-            scope,
-            source,
-            sourceFiles,
-            progress,
-            CoverageEvaluation.Auto,
-            DefaultParts,
-            cancellationToken);
-        return report.WithDatabase(database.Description);
+        int pid = connection.ProcessID;
+        try
+        {
+            CoverageReport report = Run(
+                connection,
+                () => database.OpenConnectionAsync(cancellationToken).GetAwaiter().GetResult(),
+                scope,
+                source,
+                sourceFiles,
+                progress,
+                CoverageEvaluation.Auto,
+                DefaultParts,
+                cancellationToken,
+                database.Timeout);
+            return report.WithDatabase(database.Description);
+        }
+        catch (Exception e) when (DatabaseWaits.IsTimeout(e) && !cancellationToken.IsCancellationRequested)
+        {
+            throw database.ExplainTimeoutAsync("Reading coverage from trust_metrics", e, null, ["trust_metrics"], LockProbe.BlockingReads, pid).GetAwaiter().GetResult();
+        }
     }
 
     /// <summary>The same on an open connection (tests and benchmarks share one); further parts open clones of it.</summary>
@@ -54,6 +63,7 @@ public static class CoverageAnalyzer
 
     /// <param name="openAnother">Opens a further connection to the same database, for reading in parts.</param>
     /// <param name="parts">How many parts to read at once at most (1: all on <paramref name="connection"/>).</param>
+    /// <param name="timeout">The bound on each statement, lock waits included (statement_timeout and lock_timeout).</param>
     internal static CoverageReport Run(
         NpgsqlConnection connection,
         Func<NpgsqlConnection> openAnother,
@@ -63,7 +73,8 @@ public static class CoverageAnalyzer
         IProgress<string>? progress,
         CoverageEvaluation evaluation,
         int parts,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        TimeSpan? timeout = null)
     {
         bool withSource = source is { Count: > 0 };
         CoverageCheck[] checks = CoverageChecks.All.Where(c => withSource || !c.NeedsSource).ToArray();
@@ -71,8 +82,11 @@ public static class CoverageAnalyzer
         // Repeatable read: the documents the client reads and the statement that checks them are the same rows, and
         // the partners share this transaction's snapshot. The transactions also scope the SET LOCALs.
         using NpgsqlTransaction transaction = connection.BeginTransaction(IsolationLevel.RepeatableRead);
-        using SnapshotPartners partners = SnapshotPartners.Open(connection, transaction, openAnother, parts - 1, Configure);
-        Configure(connection, transaction);
+        TimeSpan bound = timeout ?? DatabaseWaits.DefaultTimeout;
+        void ConfigureBounded(NpgsqlConnection c, NpgsqlTransaction t) => Configure(c, t, bound);
+        using SnapshotPartners partners = SnapshotPartners.Open(connection, transaction, openAnother, parts - 1, ConfigureBounded);
+        ConfigureBounded(connection, transaction);
+        int commandTimeout = DatabaseWaits.ClientSeconds(bound);
 
         var connections = new List<(NpgsqlConnection Connection, NpgsqlTransaction Transaction)> { (connection, transaction) };
         connections.AddRange(partners.Partners);
@@ -82,7 +96,7 @@ public static class CoverageAnalyzer
         if (evaluation == CoverageEvaluation.PlainDocumentsInClient)
         {
             progress?.Report("Reading the documents");
-            plain = PlainDocumentScan.Read(connection, transaction, new CoverageSql(scope, SqlStyle.Parameters), connections.Count, cancellationToken);
+            plain = PlainDocumentScan.Read(connection, transaction, new CoverageSql(scope, SqlStyle.Parameters), connections.Count, cancellationToken, commandTimeout);
         }
 
         var sql = new CoverageSql(scope, SqlStyle.Parameters, plainDocumentsGiven: plain is not null, partitioned: connections.Count > 1);
@@ -94,7 +108,7 @@ public static class CoverageAnalyzer
         var results = new (List<CoverageRow> Coverage, List<CoverageFinding> Findings)[connections.Count];
         ForEachPart(connections.Count, part =>
         {
-            using var command = new NpgsqlCommand(text, connections[part].Connection, connections[part].Transaction) { CommandTimeout = 0 };
+            using var command = new NpgsqlCommand(text, connections[part].Connection, connections[part].Transaction) { CommandTimeout = commandTimeout };
             AddScopeParameters(command, scope);
             plain?.AddParameters(command, part);
             if (withSource)
@@ -146,11 +160,12 @@ public static class CoverageAnalyzer
     /// The report statement hashes whole relations: give it memory (the default 4 MB spills to disk), and no nested
     /// loops, which the planner picks between relations whose sizes it cannot estimate (jsonb_each, GROUP BY) and which
     /// then compare every document with every other (minutes instead of seconds). Those sizes also make its cost look
-    /// huge, so PostgreSQL would spend seconds compiling it (JIT) to save far less.
+    /// huge, so PostgreSQL would spend seconds compiling it (JIT) to save far less. And no statement, nor a wait for a
+    /// lock (another session's ALTER or LOCK TABLE), lasts longer than <paramref name="timeout"/>.
     /// </summary>
-    private static void Configure(NpgsqlConnection connection, NpgsqlTransaction transaction)
+    private static void Configure(NpgsqlConnection connection, NpgsqlTransaction transaction, TimeSpan timeout)
     {
-        using var settings = new NpgsqlCommand("SET LOCAL work_mem = '64MB'; SET LOCAL enable_nestloop = off; SET LOCAL jit = off", connection, transaction);
+        using var settings = new NpgsqlCommand("SET LOCAL work_mem = '64MB'; SET LOCAL enable_nestloop = off; SET LOCAL jit = off; " + DatabaseWaits.SetLocalSql(timeout, timeout), connection, transaction);
         settings.ExecuteNonQuery();
     }
 
@@ -243,7 +258,7 @@ public static class CoverageAnalyzer
         Severity = Enum.Parse<FindingSeverity>(reader.GetString(1)),
         TrustCode = reader.IsDBNull(2) ? null : reader.GetString(2),
         Period = reader.IsDBNull(3) ? null : reader.GetDateTime(3),
-        Service = reader.IsDBNull(4) ? null : reader.GetString(4),
+        ServicePath = reader.IsDBNull(4) ? null : reader.GetString(4),
         Detail = reader.IsDBNull(5) ? "" : reader.GetString(5),
     };
 

@@ -13,11 +13,14 @@ public sealed class CoverageFinding
     /// <summary>First day of the month; null for findings about a trust as a whole.</summary>
     public DateTime? Period { get; init; }
 
-    /// <summary>The JSON path of the service ("adult_services.audiology") or key the finding is about.</summary>
-    public string? Service { get; init; }
+    /// <summary>
+    /// The JSON path of the service ("adult_services.audiology") or key the finding is about. Not named
+    /// Service or ServiceKey: piped on, a path must not bind where a service key is meant.
+    /// </summary>
+    public string? ServicePath { get; init; }
 
     public required string Detail { get; init; }
 
     public override string ToString() =>
-        $"{Severity} {Check} {TrustCode} {Period:yyyy-MM} {Service}: {Detail}".Replace("  ", " ", StringComparison.Ordinal);
+        $"{Severity} {Check} {TrustCode} {Period:yyyy-MM} {ServicePath}: {Detail}".Replace("  ", " ", StringComparison.Ordinal);
 }

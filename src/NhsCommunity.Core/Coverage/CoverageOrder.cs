@@ -26,7 +26,7 @@ internal static class CoverageOrder
             int c = order[a.Check].CompareTo(order[b.Check]);
             c = c != 0 ? c : string.CompareOrdinal(a.TrustCode, b.TrustCode);
             c = c != 0 ? c : Nullable.Compare(a.Period, b.Period);
-            c = c != 0 ? c : string.CompareOrdinal(a.Service, b.Service);
+            c = c != 0 ? c : string.CompareOrdinal(a.ServicePath, b.ServicePath);
             return c != 0 ? c : string.CompareOrdinal(a.Detail, b.Detail);
         };
     }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using NhsCommunity.Database;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -27,10 +28,11 @@ internal sealed class PlainDocumentScan
     public int PlainDocuments => _parts.Sum(p => p.Ids.Count);
 
     /// <param name="parts">The parts the report is read in (<see cref="CoverageSql.Partitioned"/>); 1 for one.</param>
-    public static PlainDocumentScan Read(NpgsqlConnection connection, NpgsqlTransaction transaction, CoverageSql sql, int parts, CancellationToken cancellationToken)
+    /// <param name="commandTimeout">The client-side timeout in seconds (the transaction's statement_timeout bounds the server).</param>
+    public static PlainDocumentScan Read(NpgsqlConnection connection, NpgsqlTransaction transaction, CoverageSql sql, int parts, CancellationToken cancellationToken, int? commandTimeout = null)
     {
         var scan = new PlainDocumentScan(parts);
-        using var command = new NpgsqlCommand(sql.DocumentsSql(), connection, transaction) { CommandTimeout = 0 };
+        using var command = new NpgsqlCommand(sql.DocumentsSql(), connection, transaction) { CommandTimeout = commandTimeout ?? DatabaseWaits.ClientSeconds(DatabaseWaits.DefaultTimeout) };
         CoverageAnalyzer.AddScopeParameters(command, sql.Scope);
         command.Parameters.Add(new NpgsqlParameter<int>("partitions", parts));
         using var registration = cancellationToken.Register(command.Cancel);

@@ -12,6 +12,8 @@ internal static class BackfillSql
 
     public const string LeaseTable = "community_backfill_lease";
 
+    public const string BackupTable = "community_data_backups";
+
     /// <summary>
     /// Creates the lease table if missing. Checked first rather than "IF NOT EXISTS" alone so that an
     /// existing table costs no lock at all.
@@ -81,17 +83,69 @@ internal static class BackfillSql
     /// <summary>The SQLSTATE a month (or restore) raises when its run no longer holds the lease.</summary>
     public const string LeaseLost = "NCL01";
 
-    /// <summary>$1 = the column; returns its type if trust_metrics has it.</summary>
-    public const string ColumnType = """
-        SELECT data_type FROM information_schema.columns
-        WHERE table_name = 'trust_metrics' AND column_name = $1 AND table_schema = ANY (current_schemas(false))
+    /// <summary>The SQLSTATE of <see cref="CheckSchema"/> when trust_metrics is missing (or not a table).</summary>
+    public const string NoTable = "NCS01";
+
+    /// <summary>The SQLSTATE of <see cref="CheckSchema"/> when the column is missing.</summary>
+    public const string NoColumn = "NCS02";
+
+    /// <summary>The SQLSTATE of <see cref="CheckSchema"/> when the column is not jsonb; the type is the error's message.</summary>
+    public const string NotJsonb = "NCS03";
+
+    /// <summary>
+    /// Raises <see cref="NoTable"/>, <see cref="NoColumn"/> or <see cref="NotJsonb"/> unless trust_metrics (as
+    /// the writes resolve it, on the search path) is a table with <paramref name="column"/> of type jsonb.
+    /// Sent first in the transaction that creates anything, so a wrong database is left exactly as it was.
+    /// The column is a plain identifier (<see cref="SqlIdentifier"/>), so it can stand in the text; DO takes no parameters.
+    /// </summary>
+    public static string CheckSchema(string column)
+    {
+        if (!SqlIdentifier.IsValid(column))
+        {
+            throw new ArgumentException($"'{column}' is not a column name.", nameof(column));
+        }
+
+        return $$"""
+            DO $check$
+            DECLARE
+                tbl regclass := to_regclass('trust_metrics');
+                found text;
+            BEGIN
+                IF tbl IS NULL OR (SELECT relkind FROM pg_class WHERE oid = tbl) NOT IN ('r', 'p') THEN
+                    RAISE EXCEPTION 'no table trust_metrics' USING ERRCODE = '{{NoTable}}';
+                END IF;
+                SELECT format_type(atttypid, atttypmod) INTO found FROM pg_attribute
+                WHERE attrelid = tbl AND attname = '{{column}}' AND attnum > 0 AND NOT attisdropped;
+                IF found IS NULL THEN
+                    RAISE EXCEPTION 'trust_metrics has no column {{column}}' USING ERRCODE = '{{NoColumn}}';
+                ELSIF found <> 'jsonb' THEN
+                    -- The message is the type alone (drivers hide DETAIL unless asked to show it).
+                    RAISE EXCEPTION '%', found USING ERRCODE = '{{NotJsonb}}';
+                END IF;
+            END
+            $check$
+            """;
+    }
+
+    /// <summary>Raises <see cref="NoTable"/> unless trust_metrics is a table: a restore checks this before creating its lease table.</summary>
+    public const string CheckTable = $$"""
+        DO $check$
+        BEGIN
+            IF to_regclass('trust_metrics') IS NULL OR (SELECT relkind FROM pg_class WHERE oid = to_regclass('trust_metrics')) NOT IN ('r', 'p') THEN
+                RAISE EXCEPTION 'no table trust_metrics' USING ERRCODE = '{{NoTable}}';
+            END IF;
+            IF to_regclass('community_data_backups') IS NULL THEN
+                RAISE EXCEPTION 'no table community_data_backups' USING ERRCODE = '{{NoBackups}}';
+            END IF;
+        END
+        $check$
         """;
 
-    /// <summary>$1 = milliseconds as text. Transaction-local, so nothing is left on a pooled connection.</summary>
-    public const string SetLockTimeout = "SELECT set_config('lock_timeout', $1, true)";
+    /// <summary>The SQLSTATE of <see cref="CheckTable"/> when no backfill ever saved anything in this database.</summary>
+    public const string NoBackups = "NCS04";
 
     public const string TakeLock = "SELECT pg_advisory_xact_lock($1)";
 
     /// <summary>The lock was not granted within lock_timeout.</summary>
-    public const string LockNotAvailable = "55P03";
+    public const string LockNotAvailable = DatabaseWaits.LockNotAvailable;
 }

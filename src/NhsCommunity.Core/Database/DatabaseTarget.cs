@@ -10,13 +10,21 @@ namespace NhsCommunity.Database;
 /// </summary>
 public sealed class DatabaseTarget : IDisposable, IAsyncDisposable
 {
-    private readonly string? _password;
+    private readonly SecretRedactor _redactor;
 
-    private DatabaseTarget(NpgsqlConnectionStringBuilder settings)
+    private DatabaseTarget(ResolvedConnection resolved, TimeSpan? timeout)
     {
-        Description = DatabaseConnection.Describe(settings);
+        if (timeout is { } bound && bound <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(timeout), "The timeout must be longer than zero.");
+        }
+
+        NpgsqlConnectionStringBuilder settings = resolved.Settings;
+        _redactor = resolved.Redactor;
+        Timeout = timeout ?? DatabaseWaits.DefaultTimeout;
+        Description = _redactor.Redact(DatabaseConnection.Describe(settings));
         DatabaseName = settings.Database ?? Environment.GetEnvironmentVariable("PGDATABASE") ?? "";
-        _password = settings.Password;
+        Tls = resolved.Tls;
         DataSource = DatabaseConnection.BuildDataSource(settings);
     }
 
@@ -25,11 +33,24 @@ public sealed class DatabaseTarget : IDisposable, IAsyncDisposable
 
     public string DatabaseName { get; }
 
+    /// <summary>How the connection is secured, and whether the server's certificate is verified.</summary>
+    public TlsDecision Tls { get; }
+
     public NpgsqlDataSource DataSource { get; }
 
+    /// <summary>
+    /// How long any one statement may run, waits for locks included (statement_timeout and lock_timeout,
+    /// set inside each transaction), and how long a backfill waits for another to finish. Default 30 s.
+    /// </summary>
+    public TimeSpan Timeout { get; }
+
     /// <summary>Resolves as <see cref="DatabaseConnection.Resolve"/> does; throws <see cref="DatabaseConfigurationException"/>.</summary>
-    public static DatabaseTarget Resolve(string? connectionString, NetworkCredential? credential = null) =>
-        new(DatabaseConnection.Resolve(connectionString, credential));
+    public static DatabaseTarget Resolve(string? connectionString, NetworkCredential? credential = null, TimeSpan? timeout = null) =>
+        Resolve(connectionString, credential, Environment.GetEnvironmentVariable, timeout);
+
+    /// <summary>As <see cref="Resolve(string?, NetworkCredential?, TimeSpan?)"/>, reading environment variables through <paramref name="environment"/>.</summary>
+    internal static DatabaseTarget Resolve(string? connectionString, NetworkCredential? credential, Func<string, string?> environment, TimeSpan? timeout = null) =>
+        new(DatabaseConnection.ResolveSettings(connectionString, credential, environment), timeout);
 
     /// <summary>Opens a connection; failures become a <see cref="DatabaseUnavailableException"/> naming only <see cref="Description"/>.</summary>
     public async Task<NpgsqlConnection> OpenConnectionAsync(CancellationToken cancellationToken)
@@ -40,13 +61,30 @@ public sealed class DatabaseTarget : IDisposable, IAsyncDisposable
         }
         catch (Exception e) when (e is NpgsqlException or TimeoutException or System.Security.Authentication.AuthenticationException)
         {
-            throw new DatabaseUnavailableException($"Could not connect to {Description}: {Redact(e.Message)}", e);
+            throw new DatabaseUnavailableException($"Could not connect to {Description}: {Redact(e.Message)}", Redact(e));
         }
     }
 
-    /// <summary>Defence in depth: drivers do not put the password in messages, and this makes sure of it.</summary>
-    public string Redact(string message) =>
-        string.IsNullOrEmpty(_password) ? message : message.Replace(_password, "***", StringComparison.Ordinal);
+    /// <summary>The text with every secret of this database's settings masked: use on every message built from a driver's.</summary>
+    public string Redact(string message) => _redactor.Redact(message);
+
+    /// <summary>The exception, or a stand-in with masked messages where its chain holds a secret: use before an exception leaves the core.</summary>
+    public Exception Redact(Exception exception) => _redactor.Redact(exception);
+
+    /// <summary>
+    /// The timeout <paramref name="failure"/> of <paramref name="what"/> as an error naming the sessions it waited for;
+    /// <paramref name="lockTimeout"/> is the bound of lock waits where it differs from <see cref="Timeout"/>.
+    /// </summary>
+    internal Task<DatabaseTimeoutException> ExplainTimeoutAsync(string what, Exception failure, TimeSpan? lockTimeout, IReadOnlyList<string> tables, IReadOnlyList<string> modes, params IReadOnlyList<int> ownPids) =>
+        LockProbe.ExplainAsync(
+            DataSource,
+            Description,
+            what,
+            failure is PostgresException { SqlState: DatabaseWaits.LockNotAvailable } && lockTimeout is { } wait ? wait : Timeout,
+            tables,
+            modes,
+            ownPids,
+            failure);
 
     public void Dispose() => DataSource.Dispose();
 

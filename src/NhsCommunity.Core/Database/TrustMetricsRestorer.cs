@@ -17,37 +17,48 @@ public sealed class TrustMetricsRestorer
         _database = database;
     }
 
-    /// <summary>How long to wait for a backfill running on the database to finish.</summary>
+    /// <summary>How long to wait for a backfill running on the database to finish, and for other sessions' locks.</summary>
     public TimeSpan LockTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>How long the restore's lease lasts if the restore dies without releasing it.</summary>
     public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>Restores the run; throws <see cref="KeyNotFoundException"/> when the database holds nothing to restore for it.</summary>
+    /// <summary>Restore even rows that later runs changed since (their values are then lost from trust_metrics).</summary>
+    public bool Force { get; init; }
+
+    /// <summary>
+    /// Restores the run. Throws <see cref="KeyNotFoundException"/> when the database holds nothing to restore for
+    /// it, <see cref="RestoreConflictException"/> when later runs changed some of its rows (unless <see cref="Force"/>),
+    /// <see cref="DatabasePermissionException"/>, <see cref="DatabaseTimeoutException"/> or
+    /// <see cref="TrustMetricsSchemaException"/> (no trust_metrics: nothing created); nothing is restored then.
+    /// </summary>
     public async Task<IReadOnlyList<TrustMetricsRestoreResult>> RestoreAsync(Guid runId, CancellationToken cancellationToken)
     {
         var lease = new BackfillLease(_database, Guid.NewGuid(), BackfillLease.DefaultHolder($"restoring run {runId}"), LeaseDuration);
         await using NpgsqlConnection connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        int pid = connection.ProcessID;
+        string what = $"Restoring run {runId}";
         try
         {
             await lease.TakeAsync(
                 connection,
-                (left, token) => TryTakeAsync(connection, lease, left, token),
+                (left, token) => TryTakeAsync(connection, lease, left, _database.Timeout, token),
                 LockTimeout,
                 $"Run {runId} was not restored; restore it when that backfill has finished.",
                 cancellationToken).ConfigureAwait(false);
 
             await using NpgsqlTransaction transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            await ExecuteAsync(connection, BackfillSql.SetLockTimeout, Math.Max(1L, (long)LockTimeout.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture), cancellationToken).ConfigureAwait(false);
-            await using (var renew = new NpgsqlCommand(lease.RenewSql(), connection))
+            await using (var start = new NpgsqlCommand(DatabaseWaits.SetLocalSql(_database.Timeout, LockTimeout) + ";\n" + lease.RenewSql(), connection))
             {
-                await renew.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                start.CommandTimeout = ClientTimeout;
+                await start.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
 
             var columns = new List<string>();
             await using (var find = new NpgsqlCommand(
                 "SELECT DISTINCT column_name FROM community_data_backups WHERE run_id = $1 AND restored_at IS NULL ORDER BY 1", connection))
             {
+                find.CommandTimeout = ClientTimeout;
                 find.Parameters.Add(new NpgsqlParameter { Value = runId });
                 await using NpgsqlDataReader reader = await find.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
                 while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -61,10 +72,19 @@ public sealed class TrustMetricsRestorer
                 throw new KeyNotFoundException($"{_database.Description} holds nothing to restore for run {runId}: no backfill saved values under it, or it was restored already.");
             }
 
+            if (!Force)
+            {
+                IReadOnlyList<LaterRun> later = await LaterRunsAsync(connection, runId, cancellationToken).ConfigureAwait(false);
+                if (later.Count > 0)
+                {
+                    throw new RestoreConflictException(runId, _database.Description, later);
+                }
+            }
+
             var results = new List<TrustMetricsRestoreResult>();
             foreach (string column in columns)
             {
-                await using var restore = new NpgsqlCommand(RestoreSql(SqlIdentifier.Quote(column)), connection);
+                await using var restore = new NpgsqlCommand(RestoreSql(SqlIdentifier.Quote(column)), connection) { CommandTimeout = ClientTimeout };
                 restore.Parameters.Add(new NpgsqlParameter { Value = runId });
                 restore.Parameters.Add(new NpgsqlParameter { Value = column });
                 await using NpgsqlDataReader reader = await restore.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -83,14 +103,35 @@ public sealed class TrustMetricsRestorer
             lease.MarkLost();
             throw lease.LostTo(null, $"the restore of run {runId}", e);
         }
+        catch (PostgresException e) when (e.SqlState == BackfillSql.NoTable)
+        {
+            throw new TrustMetricsSchemaException(
+                TrustMetricsSchemaException.TableNotFound,
+                $"{_database.Description} has no table trust_metrics (on its search path), so there is nothing to restore there, and nothing was created. Check that the connection names the right database.",
+                e);
+        }
+        catch (PostgresException e) when (e.SqlState == BackfillSql.NoBackups)
+        {
+            throw new KeyNotFoundException($"{_database.Description} holds nothing to restore for run {runId}: no backfill ever saved values there (it has no community_data_backups table). Check that the connection names the database the run wrote to.", e);
+        }
+        catch (PostgresException e) when (e.SqlState == InsufficientPrivilege)
+        {
+            throw new DatabasePermissionException(
+                $"{what} on {_database.Description} was refused: {e.MessageText}. Nothing was restored. The user needs SELECT, UPDATE and DELETE on trust_metrics, SELECT and UPDATE on community_data_backups, and INSERT, UPDATE and DELETE on community_backfill_lease: ask the database's owner to grant them, or restore as a user who has them.",
+                e);
+        }
+        catch (Exception e) when (DatabaseWaits.IsTimeout(e) && !cancellationToken.IsCancellationRequested)
+        {
+            throw await _database.ExplainTimeoutAsync(what, e, LockTimeout, RestoredTables, LockProbe.BlockingWrites, pid).ConfigureAwait(false);
+        }
         catch (PostgresException e) when (e.SqlState.StartsWith("42", StringComparison.Ordinal))
         {
-            // 42P01: no backup table at all, so no backfill ever ran here.
-            throw new KeyNotFoundException($"{_database.Description} holds nothing to restore for run {runId}: {e.MessageText}.", e);
+            // 42703 and the like: the backups name a column trust_metrics no longer has.
+            throw new TrustMetricsWriteException($"{what} on {_database.Description} failed: {e.MessageText}. Nothing was restored.", e);
         }
         catch (NpgsqlException e)
         {
-            throw new TrustMetricsWriteException($"Restoring run {runId} on {_database.Description} failed: {_database.Redact(e.Message)}. Nothing was restored; run it again.", e);
+            throw new TrustMetricsWriteException($"{what} on {_database.Description} failed: {_database.Redact(e.Message)}. Nothing was restored; run it again.", e);
         }
         finally
         {
@@ -98,15 +139,28 @@ public sealed class TrustMetricsRestorer
         }
     }
 
-    /// <summary>One start-up round trip: under the start-up lock, create the lease table if missing, try to take the lease, read who holds it.</summary>
-    private static async Task<LeaseHolder?> TryTakeAsync(NpgsqlConnection connection, BackfillLease lease, TimeSpan left, CancellationToken cancellationToken)
+    private const string InsufficientPrivilege = "42501";
+
+    private static readonly string[] RestoredTables = ["trust_metrics", BackfillSql.BackupTable, BackfillSql.LeaseTable];
+
+    private int ClientTimeout => DatabaseWaits.ClientSeconds(_database.Timeout > LockTimeout ? _database.Timeout : LockTimeout);
+
+    /// <summary>
+    /// One start-up round trip: under the start-up lock, check that trust_metrics and the backup table exist (so
+    /// a database no backfill ever wrote to gets no lease table), create the lease table if missing, try to take
+    /// the lease, read who holds it.
+    /// </summary>
+    private static async Task<LeaseHolder?> TryTakeAsync(NpgsqlConnection connection, BackfillLease lease, TimeSpan left, TimeSpan timeout, CancellationToken cancellationToken)
     {
+        TimeSpan statement = left > timeout ? left : timeout;
         await using var batch = new NpgsqlBatch(connection)
         {
+            Timeout = DatabaseWaits.ClientSeconds(statement),
             BatchCommands =
             {
-                new NpgsqlBatchCommand(BackfillSql.SetLockTimeout) { Parameters = { new NpgsqlParameter { Value = Math.Max(1L, (long)left.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture) } } },
+                DatabaseWaits.SetCommand(statement, left),
                 new NpgsqlBatchCommand(BackfillSql.TakeLock) { Parameters = { new NpgsqlParameter { Value = BackfillSql.LockKey } } },
+                new NpgsqlBatchCommand(BackfillSql.CheckTable),
                 new NpgsqlBatchCommand(BackfillSql.CreateLeaseTable),
             },
         };
@@ -127,6 +181,52 @@ public sealed class TrustMetricsRestorer
         return holder;
     }
 
+    /// <summary>
+    /// Runs that saved a backup of one of this run's rows after this run did, and have not been restored: they
+    /// changed the row again, so putting back this run's previous value would throw their value away.
+    /// </summary>
+    private async Task<IReadOnlyList<LaterRun>> LaterRunsAsync(NpgsqlConnection connection, Guid runId, CancellationToken cancellationToken)
+    {
+        await using var find = new NpgsqlCommand(LaterRunsSql, connection) { CommandTimeout = ClientTimeout };
+        find.Parameters.Add(new NpgsqlParameter { Value = runId });
+        find.Parameters.Add(new NpgsqlParameter { Value = TrustMetricsWriteOptions.DefaultDataType });
+        find.Parameters.Add(new NpgsqlParameter { Value = TrustMetricsWriteOptions.DefaultColumn });
+        var later = new List<LaterRun>();
+        await using NpgsqlDataReader reader = await find.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            later.Add(new LaterRun(reader.GetGuid(0), reader.GetDateTime(1), reader.GetFieldValue<string[]>(2)));
+        }
+
+        return later;
+    }
+
+    // $1 = the run, $2 and $3 = the usual data type and column (left out of the row names when they are those).
+    private const string LaterRunsSql = """
+        WITH mine AS (
+            SELECT trust_code, period, data_type, column_name, max(id) AS last_id
+            FROM community_data_backups
+            WHERE run_id = $1 AND restored_at IS NULL
+            GROUP BY trust_code, period, data_type, column_name
+        ),
+        later AS (
+            SELECT DISTINCT l.run_id, m.trust_code, m.period, m.data_type, m.column_name
+            FROM mine m
+            JOIN community_data_backups l
+              ON l.trust_code = m.trust_code AND l.period = m.period AND l.data_type = m.data_type AND l.column_name = m.column_name
+             AND l.id > m.last_id AND l.run_id <> $1 AND l.restored_at IS NULL
+        )
+        SELECT l.run_id,
+               (SELECT min(b.saved_at) FROM community_data_backups b WHERE b.run_id = l.run_id),
+               array_agg(l.trust_code::text || ' ' || to_char(l.period, 'YYYY-MM')
+                         || CASE WHEN l.data_type = $2 THEN '' ELSE ' ' || l.data_type END
+                         || CASE WHEN l.column_name = $3 THEN '' ELSE ' ' || l.column_name END
+                         ORDER BY l.period, l.trust_code, l.data_type, l.column_name)
+        FROM later l
+        GROUP BY l.run_id
+        ORDER BY 2, 1
+        """;
+
     /// <summary>Gives the lease back whatever happened; if that fails too, it expires by itself.</summary>
     private static async Task ReleaseQuietlyAsync(BackfillLease lease, NpgsqlConnection connection)
     {
@@ -139,13 +239,6 @@ public sealed class TrustMetricsRestorer
         {
             // It expires after LeaseDuration.
         }
-    }
-
-    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, object value, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand(sql, connection);
-        command.Parameters.Add(new NpgsqlParameter { Value = value });
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     // The earliest backup of a row within the run is the value before the run touched it.

@@ -17,4 +17,11 @@ public enum TrustMetricsWriteStatus
 
     /// <summary>Its month could not be written; nothing of that month changed.</summary>
     Failed,
+
+    /// <summary>
+    /// Holds a value trust_metrics cannot store (a NUL character, a name longer than the column, a code that
+    /// is not upper-case, a document that is not a JSON object): nothing was written for it, and the rest of
+    /// its month was. The reason says which value and what to do.
+    /// </summary>
+    Rejected,
 }

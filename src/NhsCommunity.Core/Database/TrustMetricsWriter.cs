@@ -23,10 +23,14 @@ public sealed class TrustMetricsWriter : IAsyncDisposable
     private readonly string _column;
     private readonly BackfillLease _lease;
     private NpgsqlConnection? _connection;
+    private int _serverPid;
     private int _roundTrips;
 
     // Who had the lease when a month found it lost, for the messages of the months refused after it.
     private LeaseHolder? _lostTo;
+
+    // The sizes of trust_code and trust_name, read from the catalog when the run starts.
+    private ColumnLimits _limits = ColumnLimits.Unknown;
 
     public TrustMetricsWriter(DatabaseTarget database, TrustMetricsWriteOptions options)
     {
@@ -55,7 +59,7 @@ public sealed class TrustMetricsWriter : IAsyncDisposable
     /// missing, takes the backfill lease and checks that the column exists and is jsonb. While another run
     /// holds the lease it tries again with back-off for up to <see cref="TrustMetricsWriteOptions.LockTimeout"/>.
     /// Throws <see cref="DatabaseUnavailableException"/>, <see cref="BackfillLockedException"/> (naming the
-    /// other run) or <see cref="InvalidOperationException"/> with a message that says what to do.
+    /// other run) or <see cref="TrustMetricsSchemaException"/> (nothing created) with a message that says what to do.
     /// </summary>
     public async Task PrepareAsync(CancellationToken cancellationToken)
     {
@@ -121,6 +125,15 @@ public sealed class TrustMetricsWriter : IAsyncDisposable
         var clock = Stopwatch.StartNew();
         int roundTripsBefore = RoundTrips;
         DateTime month = new(period.Year, period.Month, 1, 0, 0, 0, DateTimeKind.Unspecified);
+
+        // Values the table cannot store would fail the whole month: they are reported for their trust instead.
+        TrustMetricsValueCheck.MonthSplit split = new TrustMetricsValueCheck(_limits, _options.AddMissingRows).Split(documents, month, _options.RunId);
+        if (split.Writable.Count == 0)
+        {
+            return new MonthWriteOutcome(month, split.Rejected, 0, 0, clock.Elapsed, null);
+        }
+
+        documents = split.Writable;
         Exception? failure = null;
         int attempt = 0;
         while (attempt < Math.Max(1, _options.MaxAttempts))
@@ -136,7 +149,14 @@ public sealed class TrustMetricsWriter : IAsyncDisposable
             try
             {
                 IReadOnlyList<TrustMetricsWriteResult> results = await WriteOnceAsync(month, documents, cancellationToken).ConfigureAwait(false);
-                return new MonthWriteOutcome(month, results, RoundTrips - roundTripsBefore, attempt, clock.Elapsed, null);
+                return new MonthWriteOutcome(month, split.Merge(results), RoundTrips - roundTripsBefore, attempt, clock.Elapsed, null);
+            }
+            catch (Exception e) when (DatabaseWaits.IsTimeout(e) && !cancellationToken.IsCancellationRequested)
+            {
+                // Not retried: the same wait would only take as long again. The month's transaction rolled back.
+                failure = await _database.ExplainTimeoutAsync($"Writing {month:yyyy-MM} to trust_metrics", e, _options.LockTimeout, WrittenTables, LockProbe.BlockingWrites, _serverPid).ConfigureAwait(false);
+                await DropConnectionAsync().ConfigureAwait(false);
+                break;
             }
             catch (PostgresException e) when (BackfillLease.IsLeaseLost(e))
             {
@@ -164,12 +184,12 @@ public sealed class TrustMetricsWriter : IAsyncDisposable
 
         string reason = failure switch
         {
-            BackfillLockedException locked => locked.Message,
+            BackfillLockedException or DatabaseTimeoutException => failure.Message,
             DatabaseUnavailableException unavailable => unavailable.Message + $" (after {attempt} attempt(s))",
             _ => $"Writing {month:yyyy-MM} to {_database.Description} failed after {attempt} attempt(s): {_database.Redact(failure?.Message ?? "unknown error")}. Nothing of that month was written; run again to complete it.",
         };
-        var failed = documents.Select(d => new TrustMetricsWriteResult(d.TrustCode, month, TrustMetricsWriteStatus.Failed, reason, _options.RunId)).ToList();
-        Exception reported = failure is BackfillLockedException ? failure : new TrustMetricsWriteException(reason, failure);
+        var failed = split.Merge(documents.Select(d => new TrustMetricsWriteResult(d.TrustCode, month, TrustMetricsWriteStatus.Failed, reason, _options.RunId)));
+        Exception reported = failure is BackfillLockedException or DatabaseTimeoutException ? failure : new TrustMetricsWriteException(reason, failure);
         return new MonthWriteOutcome(month, failed, RoundTrips - roundTripsBefore, attempt, clock.Elapsed, reported);
     }
 
@@ -202,6 +222,7 @@ public sealed class TrustMetricsWriter : IAsyncDisposable
     private async Task<IReadOnlyList<TrustMetricsWriteResult>> WriteOnceAsync(DateTime month, IReadOnlyList<CommunityDocument> documents, CancellationToken cancellationToken)
     {
         NpgsqlConnection connection = await ConnectionAsync(cancellationToken).ConfigureAwait(false);
+        _serverPid = connection.ProcessID;
         await using NpgsqlBatch batch = MonthBatch(connection, month, documents);
         Interlocked.Increment(ref _roundTrips);
         await using NpgsqlDataReader reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -294,9 +315,10 @@ public sealed class TrustMetricsWriter : IAsyncDisposable
 
         return new NpgsqlBatch(connection)
         {
+            Timeout = DatabaseWaits.ClientSeconds(Longer(_database.Timeout, _options.LockTimeout)),
             BatchCommands =
             {
-                SetLockTimeoutCommand(_options.LockTimeout),
+                DatabaseWaits.SetCommand(_database.Timeout, _options.LockTimeout),
 
                 // First, so the lease row stays locked (cannot change hands) until the month commits.
                 _lease.RenewCommand(),
@@ -306,7 +328,7 @@ public sealed class TrustMetricsWriter : IAsyncDisposable
                     {
                         new NpgsqlParameter { Value = documents.Select(d => d.TrustCode).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
                         new NpgsqlParameter { Value = documents.Select(d => d.Json).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
-                        new NpgsqlParameter { Value = documents.Select(d => d.TrustName ?? "").ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
+                        new NpgsqlParameter { Value = documents.Select(d => _options.AddMissingRows ? d.TrustName ?? "" : "").ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
                         new NpgsqlParameter { Value = DateOnly.FromDateTime(month), NpgsqlDbType = NpgsqlDbType.Date },
                         new NpgsqlParameter { Value = _options.DataType, NpgsqlDbType = NpgsqlDbType.Text },
                         new NpgsqlParameter { Value = _options.RunId, NpgsqlDbType = NpgsqlDbType.Uuid },
@@ -319,18 +341,22 @@ public sealed class TrustMetricsWriter : IAsyncDisposable
     }
 
     /// <summary>
-    /// One start-up attempt, one round trip: under the start-up lock, create what is missing, try to take
-    /// the lease, read who holds it and the column's type. Throws for a missing or non-jsonb column at
-    /// once (releasing the lease if this attempt took it): waiting would not fix it.
+    /// One start-up attempt, one round trip, one transaction: under the start-up lock, check that trust_metrics
+    /// has the column as jsonb, create what is missing, try to take the lease and read who holds it. The check
+    /// comes first, so on a database without the table or column the transaction rolls back having created
+    /// nothing; it throws <see cref="TrustMetricsSchemaException"/> at once, since waiting would not fix it.
     /// </summary>
     private async Task<LeaseHolder?> TryTakeAsync(NpgsqlConnection connection, TimeSpan left, CancellationToken cancellationToken)
     {
+        TimeSpan statement = Longer(left, _database.Timeout);
         await using var batch = new NpgsqlBatch(connection)
         {
+            Timeout = DatabaseWaits.ClientSeconds(statement),
             BatchCommands =
             {
-                SetLockTimeoutCommand(left),
+                DatabaseWaits.SetCommand(statement, left),
                 new NpgsqlBatchCommand(BackfillSql.TakeLock) { Parameters = { new NpgsqlParameter { Value = BackfillSql.LockKey } } },
+                new NpgsqlBatchCommand(BackfillSql.CheckSchema(_options.Column)),
                 new NpgsqlBatchCommand(BackfillSql.CreateLeaseTable),
                 new NpgsqlBatchCommand(BackfillSql.CreateBackupTables),
             },
@@ -340,41 +366,52 @@ public sealed class TrustMetricsWriter : IAsyncDisposable
             batch.BatchCommands.Add(take);
         }
 
-        batch.BatchCommands.Add(new NpgsqlBatchCommand(BackfillSql.ColumnType) { Parameters = { new NpgsqlParameter { Value = _options.Column } } });
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(ColumnLimits.Sql));
 
-        LeaseHolder? holder;
-        string? type;
         Interlocked.Increment(ref _roundTrips);
-        await using (NpgsqlDataReader reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        try
         {
-            // Result sets: the lock timeout, the start-up lock, the lease holder, the column type (DO and INSERT return none).
+            await using NpgsqlDataReader reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+
+            // Result sets: the timeouts, the start-up lock, the lease holder, the column limits (DO, CREATE and INSERT return none).
             await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
             await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
-            holder = await _lease.ReadHolderAsync(reader, cancellationToken).ConfigureAwait(false);
+            LeaseHolder? holder = await _lease.ReadHolderAsync(reader, cancellationToken).ConfigureAwait(false);
             await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
-            type = await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? reader.GetString(0) : null;
+            _limits = await ColumnLimits.ReadAsync(reader, cancellationToken).ConfigureAwait(false);
             while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false))
             {
                 // Drain: the implicit transaction commits when the whole batch has completed.
             }
-        }
 
-        if (type != "jsonb")
+            return holder;
+        }
+        catch (PostgresException e) when (e.SqlState is BackfillSql.NoTable or BackfillSql.NoColumn or BackfillSql.NotJsonb)
         {
-            await ReleaseAsync(cancellationToken).ConfigureAwait(false);
-            throw new InvalidOperationException(type is null
-                ? $"trust_metrics on {_database.Description} has no column '{_options.Column}'. Give the name of its community jsonb column with -Column."
-                : $"Column '{_options.Column}' of trust_metrics on {_database.Description} is {type}, not jsonb.");
+            throw SchemaProblem(e);
         }
-
-        return holder;
     }
 
-    /// <summary>$1 = milliseconds as text, at least 1 (0 would mean "wait for ever"). Transaction-local, so nothing is left on a pooled connection.</summary>
-    private static NpgsqlBatchCommand SetLockTimeoutCommand(TimeSpan timeout) => new(BackfillSql.SetLockTimeout)
+    private TrustMetricsSchemaException SchemaProblem(PostgresException e) => e.SqlState switch
     {
-        Parameters = { new NpgsqlParameter { Value = Math.Max(1L, (long)timeout.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture) } },
+        BackfillSql.NoTable => new TrustMetricsSchemaException(
+            TrustMetricsSchemaException.TableNotFound,
+            $"{_database.Description} has no table trust_metrics (on its search path), so nothing was written and nothing was created there. Check that the connection names the right database.",
+            e),
+        BackfillSql.NoColumn => new TrustMetricsSchemaException(
+            TrustMetricsSchemaException.ColumnNotFound,
+            $"trust_metrics on {_database.Description} has no column '{_options.Column}', so nothing was written and nothing was created there. Give the name of its community jsonb column with -Column.",
+            e),
+        _ => new TrustMetricsSchemaException(
+            TrustMetricsSchemaException.ColumnNotJsonb,
+            $"Column '{_options.Column}' of trust_metrics on {_database.Description} is {e.MessageText}, not jsonb, so nothing was written and nothing was created there. Give the jsonb column with -Column, or change the column to jsonb.",
+            e),
     };
+
+    private static TimeSpan Longer(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
+    /// <summary>The tables a month writes: what a timed-out month may have waited for.</summary>
+    private static readonly string[] WrittenTables = ["trust_metrics", BackfillSql.BackupTable, BackfillSql.LeaseTable];
 
     private async Task<NpgsqlConnection> ConnectionAsync(CancellationToken cancellationToken) =>
         _connection ??= await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);

@@ -70,7 +70,7 @@ public sealed class TrustMapper
             string difference = inDatabase ? TrustNames.Describe(workbookName, databaseName) : "";
             entries.Add(new TrustMappingEntry
             {
-                Code = code,
+                TrustCode = code,
                 Status = !nhs ? TrustMappingStatus.NonNhsProvider
                     : inDatabase ? TrustMappingStatus.Matched
                     : TrustMappingStatus.NhsTrustNotInDatabase,
@@ -79,8 +79,7 @@ public sealed class TrustMapper
                 IsNhsTrust = nhs,
                 NameDiffers = difference.Length > 0,
                 NameDifference = difference,
-                Periods = periods.Keys.ToArray(),
-                PeriodList = string.Join(';', periods.Keys.Select(p => p.ToString("yyyy-MM", CultureInfo.InvariantCulture))),
+                PeriodDates = periods.Keys.ToArray(),
             });
         }
 
@@ -90,7 +89,7 @@ public sealed class TrustMapper
             {
                 entries.Add(new TrustMappingEntry
                 {
-                    Code = code,
+                    TrustCode = code,
                     Status = TrustMappingStatus.InDatabaseNotInWorkbooks,
                     DatabaseName = name,
                     IsNhsTrust = TrustCodes.IsNhsTrust(code),
@@ -98,7 +97,7 @@ public sealed class TrustMapper
             }
         }
 
-        entries.Sort((a, b) => string.CompareOrdinal(a.Code, b.Code));
+        entries.Sort((a, b) => string.CompareOrdinal(a.TrustCode, b.TrustCode));
         return entries;
     }
 

@@ -1,12 +1,15 @@
+using NhsCommunity.Catalogue;
+
 namespace NhsCommunity.Mapping;
 
 /// <summary>
 /// One provider code and how it lines up with trust_metrics. Flat on purpose: one pipe away from
-/// Export-Csv or ConvertTo-Json (the periods also come as one string, <see cref="PeriodList"/>).
+/// Export-Csv or ConvertTo-Json: the months are text, "yyyy-MM", as everywhere.
 /// </summary>
 public sealed class TrustMappingEntry
 {
-    public required string Code { get; init; }
+    /// <summary>The provider's code; the name every output and -TrustCode parameter uses, so entries pipe on.</summary>
+    public required string TrustCode { get; init; }
 
     public required TrustMappingStatus Status { get; init; }
 
@@ -26,14 +29,16 @@ public sealed class TrustMappingEntry
     public string NameDifference { get; init; } = "";
 
     /// <summary>First days of the months the provider appears in, ascending.</summary>
-    public IReadOnlyList<DateTime> Periods { get; init; } = [];
+    internal IReadOnlyList<DateTime> PeriodDates { get; init; } = [];
 
-    /// <summary><see cref="Periods"/> as "yyyy-MM" joined by ';', for CSV.</summary>
-    public string PeriodList { get; init; } = "";
+    /// <summary>The months the provider appears in, ascending, as "yyyy-MM" joined by ';' ("" if in no workbook).</summary>
+    public string Periods => string.Join(';', PeriodDates.Select(MonthText.Of));
 
-    public int PeriodCount => Periods.Count;
+    public int PeriodCount => PeriodDates.Count;
 
-    public DateTime? FirstPeriod => Periods.Count > 0 ? Periods[0] : null;
+    /// <summary>"yyyy-MM"; null if in no workbook.</summary>
+    public string? FirstPeriod => PeriodDates.Count > 0 ? MonthText.Of(PeriodDates[0]) : null;
 
-    public DateTime? LastPeriod => Periods.Count > 0 ? Periods[^1] : null;
+    /// <summary>"yyyy-MM"; null if in no workbook.</summary>
+    public string? LastPeriod => PeriodDates.Count > 0 ? MonthText.Of(PeriodDates[^1]) : null;
 }

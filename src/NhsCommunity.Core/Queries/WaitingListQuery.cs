@@ -23,6 +23,12 @@ public sealed record WaitingListQuery
 
     public long? Min52PlusWeeks { get; init; }
 
+    /// <summary>
+    /// Rows must also match one of these whole (each a trust, month, ICB and service, null for any); empty
+    /// for no such filter. The other filters still apply: they narrow the scan first.
+    /// </summary>
+    public IReadOnlyList<WaitingListSelection> Selections { get; init; } = [];
+
     /// <summary>Empty for one row per service; otherwise sums per group.</summary>
     public IReadOnlyList<WaitingListGrouping> GroupBy { get; init; } = [];
 }

@@ -12,34 +12,57 @@ public static class WaitingListReader
     private static readonly int BandCount = BandCatalogue.All.Count;
 
     /// <summary>One row per service; streamed, so the caller can emit each before the next is read.</summary>
-    public static IEnumerable<WaitingListRow> Read(DatabaseTarget database, WaitingListQuery query, CancellationToken cancellationToken = default)
+    public static IEnumerable<WaitingListRow> Read(DatabaseTarget database, WaitingListQuery query, CancellationToken cancellationToken = default) =>
+        Bounded(database, (connection, timeout) => Read(connection, query, timeout, cancellationToken), cancellationToken);
+
+    public static IEnumerable<WaitingListSummary> ReadGrouped(DatabaseTarget database, WaitingListQuery query, CancellationToken cancellationToken = default) =>
+        Bounded(database, (connection, timeout) => ReadGrouped(connection, query, timeout, cancellationToken), cancellationToken);
+
+    /// <summary>
+    /// Streams <paramref name="read"/> on a connection of its own, bounded by the database's timeout; a timeout
+    /// becomes a <see cref="DatabaseTimeoutException"/> naming the session it waited for.
+    /// </summary>
+    private static IEnumerable<T> Bounded<T>(DatabaseTarget database, Func<NpgsqlConnection, TimeSpan, IEnumerable<T>> read, CancellationToken cancellationToken)
     {
         using NpgsqlConnection connection = database.OpenConnectionAsync(cancellationToken).GetAwaiter().GetResult();
-        foreach (WaitingListRow row in Read(connection, query, cancellationToken))
+        int pid = connection.ProcessID;
+        using IEnumerator<T> rows = read(connection, database.Timeout).GetEnumerator();
+        while (true)
         {
-            yield return row;
+            try
+            {
+                if (!rows.MoveNext())
+                {
+                    yield break;
+                }
+            }
+            catch (Exception e) when (DatabaseWaits.IsTimeout(e) && !cancellationToken.IsCancellationRequested)
+            {
+                throw database.ExplainTimeoutAsync("Reading the waiting list from trust_metrics", e, null, ["trust_metrics"], LockProbe.BlockingReads, pid).GetAwaiter().GetResult();
+            }
+
+            yield return rows.Current;
         }
     }
 
-    public static IEnumerable<WaitingListSummary> ReadGrouped(DatabaseTarget database, WaitingListQuery query, CancellationToken cancellationToken = default)
-    {
-        using NpgsqlConnection connection = database.OpenConnectionAsync(cancellationToken).GetAwaiter().GetResult();
-        foreach (WaitingListSummary row in ReadGrouped(connection, query, cancellationToken))
-        {
-            yield return row;
-        }
-    }
+    public static IEnumerable<WaitingListRow> Read(NpgsqlConnection connection, WaitingListQuery query, CancellationToken cancellationToken = default) =>
+        Read(connection, query, DatabaseWaits.DefaultTimeout, cancellationToken);
 
-    public static IEnumerable<WaitingListRow> Read(NpgsqlConnection connection, WaitingListQuery query, CancellationToken cancellationToken = default)
+    public static IEnumerable<WaitingListSummary> ReadGrouped(NpgsqlConnection connection, WaitingListQuery query, CancellationToken cancellationToken = default) =>
+        ReadGrouped(connection, query, DatabaseWaits.DefaultTimeout, cancellationToken);
+
+    /// <param name="timeout">The bound on the statement, lock waits included (statement_timeout and lock_timeout).</param>
+    private static IEnumerable<WaitingListRow> Read(NpgsqlConnection connection, WaitingListQuery query, TimeSpan timeout, CancellationToken cancellationToken)
     {
         if (query.GroupBy.Count > 0)
         {
             throw new ArgumentException("The query groups: use ReadGrouped.", nameof(query));
         }
 
-        using NpgsqlCommand command = CreateCommand(connection, query);
+        using NpgsqlCommand command = CreateCommand(connection, query, timeout);
         using var registration = cancellationToken.Register(command.Cancel);
         using NpgsqlDataReader reader = command.ExecuteReader();
+        reader.NextResult(); // past the timeouts' row
         while (reader.Read())
         {
             var row = new WaitingListRow
@@ -59,16 +82,17 @@ public static class WaitingListReader
         cancellationToken.ThrowIfCancellationRequested();
     }
 
-    public static IEnumerable<WaitingListSummary> ReadGrouped(NpgsqlConnection connection, WaitingListQuery query, CancellationToken cancellationToken = default)
+    private static IEnumerable<WaitingListSummary> ReadGrouped(NpgsqlConnection connection, WaitingListQuery query, TimeSpan timeout, CancellationToken cancellationToken)
     {
         if (query.GroupBy.Count == 0)
         {
             throw new ArgumentException("The query does not group: use Read.", nameof(query));
         }
 
-        using NpgsqlCommand command = CreateCommand(connection, query);
+        using NpgsqlCommand command = CreateCommand(connection, query, timeout);
         using var registration = cancellationToken.Register(command.Cancel);
         using NpgsqlDataReader reader = command.ExecuteReader();
+        reader.NextResult(); // past the timeouts' row
         WaitingListGrouping[] groupBy = query.GroupBy.Distinct().ToArray();
         while (reader.Read())
         {
@@ -103,9 +127,15 @@ public static class WaitingListReader
         return values;
     }
 
-    private static NpgsqlCommand CreateCommand(NpgsqlConnection connection, WaitingListQuery query)
+    /// <summary>The query after the statement that bounds it: both run in one implicit transaction, which scopes the settings.</summary>
+    private static NpgsqlCommand CreateCommand(NpgsqlConnection connection, WaitingListQuery query, TimeSpan timeout)
     {
-        var command = new NpgsqlCommand(WaitingListSql.Build(query), connection);
+        string bounds = $"SELECT set_config('statement_timeout', @timeout_ms, true), set_config('lock_timeout', @timeout_ms, true);\n";
+        var command = new NpgsqlCommand(bounds + WaitingListSql.Build(query), connection) { CommandTimeout = DatabaseWaits.ClientSeconds(timeout) };
+        command.Parameters.Add(new NpgsqlParameter("timeout_ms", NpgsqlDbType.Text)
+        {
+            Value = Math.Max(1L, (long)Math.Ceiling(timeout.TotalMilliseconds)).ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
         CoverageAnalyzer.AddScopeParameters(command, query.Scope);
         if (query.IcbCodes.Count > 0)
         {
@@ -131,6 +161,18 @@ public static class WaitingListReader
         if (query.Services.Count > 0)
         {
             command.Parameters.Add(new NpgsqlParameter("services", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = query.Services.ToArray() });
+        }
+
+        if (query.Selections.Count > 0)
+        {
+            static string? Code(string? code) => string.IsNullOrWhiteSpace(code) ? null : code.Trim().ToUpperInvariant();
+            command.Parameters.Add(new NpgsqlParameter("sel_trusts", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = query.Selections.Select(s => Code(s.TrustCode)).ToArray() });
+            command.Parameters.Add(new NpgsqlParameter("sel_periods", NpgsqlDbType.Array | NpgsqlDbType.Date)
+            {
+                Value = query.Selections.Select(s => s.Period is { } p ? new DateOnly(p.Year, p.Month, 1) : (DateOnly?)null).ToArray(),
+            });
+            command.Parameters.Add(new NpgsqlParameter("sel_icbs", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = query.Selections.Select(s => Code(s.IcbCode)).ToArray() });
+            command.Parameters.Add(new NpgsqlParameter("sel_services", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = query.Selections.Select(s => s.ServiceKey).ToArray() });
         }
 
         if (query.MinTotalWaiting is { } minTotal)

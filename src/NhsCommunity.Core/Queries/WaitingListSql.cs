@@ -37,6 +37,15 @@ public static class WaitingListSql
             where.Add("e.key = ANY(@services)");
         }
 
+        if (query.Selections.Count > 0)
+        {
+            where.Add("""
+                EXISTS (SELECT 1 FROM unnest(@sel_trusts, @sel_periods, @sel_icbs, @sel_services) AS s(trust_code, period, icb_code, service)
+                        WHERE (s.trust_code IS NULL OR s.trust_code = upper(btrim(t.trust_code))) AND (s.period IS NULL OR s.period = t.period)
+                          AND (s.icb_code IS NULL OR s.icb_code = upper(btrim(t.icb_code))) AND (s.service IS NULL OR s.service = e.key))
+                """);
+        }
+
         if (query.MinTotalWaiting is not null)
         {
             where.Add(Number(BandCatalogue.JsonKey(WaitBand.Total)) + " >= @min_total");

@@ -3,7 +3,11 @@ using NhsCommunity.Coverage;
 
 namespace NhsCommunity.Reports;
 
-/// <summary>Writes the report files of a coverage report into a folder; asks before each write.</summary>
+/// <summary>
+/// Writes the report files of a coverage report into a folder; asks before each write. The files are made in a
+/// staging folder and moved into place together (<see cref="StagedFolder"/>), so the folder holds the previous
+/// report or the new one, never part of each.
+/// </summary>
 public static class CommunityReportWriter
 {
     public const string MatrixFile = "coverage_matrix.csv";
@@ -14,41 +18,45 @@ public static class CommunityReportWriter
     private static readonly UTF8Encoding Utf8NoBom = new(encoderShouldEmitUTF8Identifier: false);
 
     /// <summary>The files and their content, in the order they are written.</summary>
-    public static IReadOnlyList<(string Name, string Description, Func<string> Content)> Files(CoverageReport report) =>
+    public static IReadOnlyList<(ReportFileKind Kind, string Name, string Description, Func<string> Content)> Files(CoverageReport report) =>
     [
-        (MatrixFile, "coverage matrix (one row per trust, a column per month)", () => CoverageMatrixCsv.Build(report.ToMatrix())),
-        (MarkdownFile, "data quality report", () => DataQualityMarkdown.Build(report)),
-        (SqlFile, "SQL of every check", report.ChecksSql),
-        (HtmlFile, "HTML report with heat map and chart", () => HtmlReport.Build(report)),
+        (ReportFileKind.CoverageMatrix, MatrixFile, "coverage matrix (one row per trust, a column per month)", () => CoverageMatrixCsv.Build(report.ToMatrix())),
+        (ReportFileKind.DataQuality, MarkdownFile, "data quality report", () => DataQualityMarkdown.Build(report)),
+        (ReportFileKind.ChecksSql, SqlFile, "SQL of every check", report.ChecksSql),
+        (ReportFileKind.Html, HtmlFile, "HTML report with heat map and chart", () => HtmlReport.Build(report)),
     ];
 
     /// <param name="shouldWrite">Asked with each file's full path and description (ShouldProcess); null writes all.</param>
-    public static IReadOnlyList<ReportFile> Write(CoverageReport report, string folder, Func<string, string, bool>? shouldWrite = null, CancellationToken cancellationToken = default)
+    public static IReadOnlyList<ReportFile> Write(CoverageReport report, string folder, Func<string, string, bool>? shouldWrite = null, CancellationToken cancellationToken = default) =>
+        Write(Files(report), folder, shouldWrite, cancellationToken);
+
+    /// <summary>Writes the given files as one report: an exception from any content, or while moving, leaves the folder as it was.</summary>
+    public static IReadOnlyList<ReportFile> Write(
+        IEnumerable<(ReportFileKind Kind, string Name, string Description, Func<string> Content)> files,
+        string folder,
+        Func<string, string, bool>? shouldWrite = null,
+        CancellationToken cancellationToken = default)
     {
-        string full = Path.GetFullPath(folder);
-        var written = new List<ReportFile>();
-        bool created = Directory.Exists(full);
-        foreach (var (name, description, content) in Files(report))
+        ArgumentNullException.ThrowIfNull(files);
+        using var staged = new StagedFolder(folder);
+        var result = new List<ReportFile>();
+        foreach (var (kind, name, description, content) in files)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            string path = Path.Combine(full, name);
+            string path = Path.Combine(staged.Target, name);
             if (shouldWrite is not null && !shouldWrite(path, description))
             {
-                written.Add(new ReportFile(name, path, description, 0, Written: false));
+                result.Add(new ReportFile(kind, name, path, 0, description, Written: false));
                 continue;
             }
 
-            if (!created)
-            {
-                Directory.CreateDirectory(full);
-                created = true;
-            }
-
             byte[] bytes = Utf8NoBom.GetBytes(content());
-            File.WriteAllBytes(path, bytes);
-            written.Add(new ReportFile(name, path, description, bytes.Length, Written: true));
+            staged.Write(name, bytes);
+            result.Add(new ReportFile(kind, name, path, bytes.Length, description, Written: true));
         }
 
-        return written;
+        cancellationToken.ThrowIfCancellationRequested();
+        staged.Commit();
+        return result;
     }
 }

@@ -20,6 +20,11 @@ public static class DataQualityMarkdown
         md.Append("# Community health services data quality report\n\n");
         md.Append(Invariant, $"Database `{report.Database}`, data type `{report.Scope.DataType}`, column `{report.Scope.Column}`; generated {report.GeneratedAt.UtcDateTime:yyyy-MM-dd HH:mm} UTC.\n\n");
 
+        if (report.Rows == 0)
+        {
+            md.Append(Invariant, $"**No data.** trust_metrics has no rows in this report's scope ({Scope(report.Scope)}), so every table below is empty.\n\n");
+        }
+
         AppendCoverage(md, report);
         AppendFindings(md, report);
         AppendRankings(md, report);
@@ -32,6 +37,20 @@ public static class DataQualityMarkdown
     {
         int cells = report.Trusts * report.ToMatrix().Periods.Count;
         return cells == 0 ? 0 : report.Coverage.Where(r => r.HasData).Select(r => (r.TrustCode, r.Period)).Distinct().Count() / (double)cells;
+    }
+
+    /// <summary>The scope in words: "data type 'monthly', 2024-08 to 2025-07, trusts R0A, RGT".</summary>
+    public static string Scope(CoverageScope scope)
+    {
+        string months = (scope.FromMonth, scope.ToMonth) switch
+        {
+            (null, null) => "all months",
+            ({ } from, null) => $"{Month(from)} onwards",
+            (null, { } to) => $"up to {Month(to)}",
+            ({ } from, { } to) => $"{Month(from)} to {Month(to)}",
+        };
+        string trusts = scope.NormalisedTrustCodes.Count == 0 ? "all trusts" : "trusts " + string.Join(", ", scope.NormalisedTrustCodes);
+        return $"data type '{scope.DataType}', {months}, {trusts}";
     }
 
     public static string Month(DateTime period) => period.ToString("yyyy-MM", Invariant);
@@ -72,7 +91,7 @@ public static class DataQualityMarkdown
             md.Append(Invariant, $"### {check.Name}\n\n| Severity | Trust | Month | Service | Detail |\n|---|---|---|---|---|\n");
             foreach (CoverageFinding finding in findings.Take(ExamplesPerCheck))
             {
-                md.Append(Invariant, $"| {finding.Severity} | {Cell(finding.TrustCode)} | {(finding.Period is { } p ? Month(p) : "")} | {Cell(finding.Service)} | {Cell(finding.Detail)} |\n");
+                md.Append(Invariant, $"| {finding.Severity} | {Cell(finding.TrustCode)} | {(finding.Period is { } p ? Month(p) : "")} | {Cell(finding.ServicePath)} | {Cell(finding.Detail)} |\n");
             }
 
             if (findings.Length > ExamplesPerCheck)

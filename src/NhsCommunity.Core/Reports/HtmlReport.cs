@@ -57,6 +57,11 @@ public static class HtmlReport
         string range = report.FirstPeriod is { } f && report.LastPeriod is { } l ? $"{Label(f)} to {Label(l)}" : "no data";
         html.Append(Invariant, $"<header><h1>Community health services data quality</h1><p>{E(range)} · {E(report.Database)} · {E(report.Scope.Column)} ({E(report.Scope.DataType)}) · generated {report.GeneratedAt.UtcDateTime:d MMM yyyy HH:mm} UTC</p></header>\n<main>\n");
 
+        if (report.Rows == 0)
+        {
+            html.Append(Invariant, $"<section id=\"no-data\">\n<h2>No data</h2>\n<p class=\"note\">trust_metrics has no rows in this report's scope ({E(DataQualityMarkdown.Scope(report.Scope))}), so the heat map, chart and tables below are empty.</p>\n</section>\n");
+        }
+
         AppendCards(html, report);
         AppendHeatMap(html, matrix);
         Append52WeekChart(html, report);
@@ -107,7 +112,7 @@ public static class HtmlReport
     {
         int months = matrix.Periods.Count;
         int trusts = matrix.Rows.Count;
-        int maxServices = Math.Max(1, matrix.Rows.SelectMany(r => r.Cells).Max(c => c ?? 0));
+        int maxServices = Math.Max(1, matrix.Rows.SelectMany(r => r.Cells).Select(c => c ?? 0).DefaultIfEmpty(0).Max());
         const int labelWidth = 44, right = 60, top = 40, legendHeight = 40;
         int cellWidth = months == 0 ? 20 : Math.Clamp(1060 / months, 6, 56);
         int cellHeight = trusts > 80 ? 10 : 16;

@@ -1,4 +1,4 @@
 namespace NhsCommunity.Reports;
 
-/// <summary>One file Export-CommunityReport wrote (or, with -WhatIf, would have written).</summary>
-public sealed record ReportFile(string Name, string Path, string Description, long Length, bool Written);
+/// <summary>One file Export-CommunityReport wrote (or, declined by -Confirm or -WhatIf, did not: <see cref="Written"/> false, 0 bytes).</summary>
+public sealed record ReportFile(ReportFileKind Kind, string Name, string Path, long Bytes, string Description, bool Written);

@@ -56,10 +56,17 @@ internal static class BandSheetReader
             int organisation = table.OrganisationSlot(type, code, row.TextAt(nameColumn));
             foreach (SheetCell cell in row.Cells)
             {
-                if (serviceByColumn.TryGetValue(cell.Column, out int service) && !cell.IsBlank)
+                if (cell.IsBlank || cell.Column == typeColumn || cell.Column == codeColumn || cell.Column == nameColumn)
                 {
-                    table.Set(organisation, service, band, ToCount(file, sheet.Name, row.Number, cell));
+                    continue;
                 }
+
+                if (!serviceByColumn.TryGetValue(cell.Column, out int service))
+                {
+                    throw WithoutHeader(file, sheet.Name, header, row.Number, cell);
+                }
+
+                table.Set(organisation, service, band, ToCount(file, sheet.Name, row.Number, cell));
             }
         }
     }
@@ -145,9 +152,34 @@ internal static class BandSheetReader
         return serviceByColumn;
     }
 
+    /// <summary>A value whose column has no service header (blank, merged into its neighbour, or past the last one) cannot be given a meaning.</summary>
+    private static WorkbookFormatException WithoutHeader(string file, string sheet, SheetRow header, int row, SheetCell cell)
+    {
+        string reference = CellReference.ToA1(row, cell.Column);
+        string headerCell = CellReference.ToA1(header.Number, cell.Column);
+        return new WorkbookFormatException(
+            WorkbookErrorIds.CountWithoutHeader,
+            file,
+            $"'{file}', sheet '{sheet}', cell {reference}: '{cell.Display}' is in a column with no service header (cell {headerCell} is blank, merged with its neighbour, or past the last header), so which service it counts cannot be known. Put the service's name in {headerCell}, or remove the value.",
+            sheet,
+            reference);
+    }
+
     private static int ToCount(string file, string sheet, int row, SheetCell cell)
     {
         string reference = CellReference.ToA1(row, cell.Column);
+        (string? id, string? problem) = cell.Kind switch
+        {
+            CellKind.Date => (WorkbookErrorIds.CountIsDate, $"holds a date ({cell.Display}, stored as {cell.Number.ToString(CultureInfo.InvariantCulture)}), not a count of patients. If the number is right, format the cell as a number"),
+            CellKind.Error => (WorkbookErrorIds.CountIsError, $"holds the error value {cell.Text}, not a count of patients. Correct the cell"),
+            CellKind.FormulaWithoutValue => (WorkbookErrorIds.CountFormulaWithoutValue, "holds a formula whose result was never saved, so its count is unknown. Open the workbook in Excel, let it calculate, save it"),
+            _ => (null, null),
+        };
+        if (id is not null)
+        {
+            throw new WorkbookFormatException(id, file, $"'{file}', sheet '{sheet}', cell {reference} {problem}, or download the workbook again.", sheet, reference);
+        }
+
         double number;
         if (cell.Kind == CellKind.Number)
         {

@@ -50,4 +50,19 @@ public static class WorkbookErrorIds
 
     /// <summary>A count cell holds a negative number.</summary>
     public const string CountNegative = "WorkbookCountNegative";
+
+    /// <summary>The file, or one of its parts once inflated, is larger or more compressed than a workbook can be (a zip bomb).</summary>
+    public const string TooLarge = "WorkbookTooLarge";
+
+    /// <summary>A count cell holds a date: typed as one, or a number shown with a date format.</summary>
+    public const string CountIsDate = "WorkbookCountIsDate";
+
+    /// <summary>A count cell holds a formula whose result was never saved.</summary>
+    public const string CountFormulaWithoutValue = "WorkbookCountFormulaWithoutValue";
+
+    /// <summary>A count cell holds an error value such as #N/A.</summary>
+    public const string CountIsError = "WorkbookCountIsError";
+
+    /// <summary>A data row has a value in a column whose header is blank, merged away or missing.</summary>
+    public const string CountWithoutHeader = "WorkbookCountWithoutHeader";
 }

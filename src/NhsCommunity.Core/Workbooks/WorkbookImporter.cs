@@ -28,7 +28,7 @@ public sealed class WorkbookImporter
         try
         {
             using ICellSource source = Open(file, cancellationToken);
-            return WorkbookParser.Parse(file, source, cancellationToken);
+            return WorkbookParser.Parse(file, source, cancellationToken, AfterTitle);
         }
         catch (Exception e) when (Translate(file, e) is WorkbookFormatException problem)
         {
@@ -36,38 +36,35 @@ public sealed class WorkbookImporter
         }
     }
 
+    /// <summary>Test hook: called with each sheet's name as its title is read, so a test can replace the file mid-read.</summary>
+    internal Action<string>? AfterTitle { get; init; }
+
+    internal WorkbookLimits Limits { get; init; } = WorkbookLimits.Default;
+
     private ICellSource Open(string file, CancellationToken cancellationToken)
     {
-        Span<byte> head = stackalloc byte[8];
-        int read;
-        bool encrypted = false;
-        using (var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read))
-        {
-            read = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
-            if (read == head.Length && head.SequenceEqual(CompoundFileProbe.Signature))
-            {
-                encrypted = CompoundFileProbe.IsEncrypted(stream);
-            }
-        }
-
-        if (read >= 4 && head.StartsWith(ZipSignature))
+        // One read of the whole file: every sheet comes from this snapshot, whatever happens to the path meanwhile.
+        byte[] bytes = WorkbookSnapshot.Read(file, Limits);
+        ReadOnlySpan<byte> head = bytes.AsSpan(0, Math.Min(8, bytes.Length));
+        if (head.Length >= 4 && head.StartsWith(ZipSignature))
         {
             return Engine == WorkbookEngine.Streaming
-                ? new OpenXmlCellSource(file)
-                : new ExcelDataReaderCellSource(file, cancellationToken);
+                ? new OpenXmlCellSource(file, bytes, Limits)
+                : new ExcelDataReaderCellSource(new MemoryStream(bytes, writable: false), cancellationToken);
         }
 
-        if (read == head.Length && head.SequenceEqual(CompoundFileProbe.Signature))
+        if (head.Length == 8 && head.SequenceEqual(CompoundFileProbe.Signature))
         {
-            if (encrypted)
+            using var probe = new MemoryStream(bytes, writable: false);
+            if (CompoundFileProbe.IsEncrypted(probe))
             {
                 throw PasswordProtected(file, null);
             }
 
-            return new ExcelDataReaderCellSource(file, cancellationToken);
+            return new ExcelDataReaderCellSource(new MemoryStream(bytes, writable: false), cancellationToken);
         }
 
-        string looksLike = read == 0 ? "it is empty" : LooksLikeText(head[..read]) ? "it looks like a text file (a CSV, or a web page saved in place of the download?)" : "its content is not a spreadsheet format";
+        string looksLike = head.Length == 0 ? "it is empty" : LooksLikeText(head) ? "it looks like a text file (a CSV, or a web page saved in place of the download?)" : "its content is not a spreadsheet format";
         throw new WorkbookFormatException(
             WorkbookErrorIds.NotAWorkbook,
             file,

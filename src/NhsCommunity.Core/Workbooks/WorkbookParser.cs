@@ -10,7 +10,7 @@ namespace NhsCommunity.Workbooks;
 /// </summary>
 internal static class WorkbookParser
 {
-    public static WorkbookContent Parse(string file, ICellSource source, CancellationToken cancellationToken)
+    public static WorkbookContent Parse(string file, ICellSource source, CancellationToken cancellationToken, Action<string>? afterTitle = null)
     {
         IReadOnlyList<string> sheetNames = source.SheetNames;
         var bandSheets = new Dictionary<WaitBand, int>();
@@ -19,6 +19,7 @@ internal static class WorkbookParser
         {
             cancellationToken.ThrowIfCancellationRequested();
             string? title = source.ReadTitle(i, cancellationToken);
+            afterTitle?.Invoke(sheetNames[i]);
             if (title is null || !BandCatalogue.TryMatchTitle(title, out WaitBand band))
             {
                 continue;

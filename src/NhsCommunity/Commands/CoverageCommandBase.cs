@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Management.Automation;
+using NhsCommunity.Commands.Completion;
 using NhsCommunity.Coverage;
 using NhsCommunity.Database;
 using NhsCommunity.Workbooks;
@@ -12,18 +13,28 @@ namespace NhsCommunity.Commands;
 /// </summary>
 public abstract class CoverageCommandBase : DatabaseCommandBase
 {
-    /// <summary>First month to include (any day of it).</summary>
+    /// <summary>First month to include: 2025-07 (an ISO date of any day of it also works).</summary>
     [Parameter]
+    [Month]
+    [ArgumentCompleter(typeof(PeriodCompleter))]
     public DateTime? From { get; set; }
 
-    /// <summary>Last month to include (any day of it).</summary>
+    /// <summary>Last month to include: 2025-07 (an ISO date of any day of it also works).</summary>
     [Parameter]
+    [Month]
+    [ArgumentCompleter(typeof(PeriodCompleter))]
     public DateTime? To { get; set; }
 
-    /// <summary>Trust codes to include (case-insensitive); all when omitted.</summary>
+    /// <summary>
+    /// Trust codes to include (case-insensitive); all when omitted. Bound by property name from any of the
+    /// module's outputs (OrganisationCode: records and workbook findings); an object without a trust (a
+    /// summary by ICB, the National row) adds none.
+    /// </summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
-    [Alias("Trust")]
+    [AllowNull]
+    [AllowEmptyCollection]
+    [Alias("Trust", "OrganisationCode")]
+    [ArgumentCompleter(typeof(TrustCodeCompleter))]
     public string[]? TrustCode { get; set; }
 
     /// <summary>trust_metrics.data_type of the rows to read.</summary>
@@ -43,13 +54,14 @@ public abstract class CoverageCommandBase : DatabaseCommandBase
     {
         if (TrustCode is not null)
         {
-            TrustCodes.AddRange(TrustCode.Where(c => !string.IsNullOrWhiteSpace(c)));
+            TrustCodes.AddRange(TrustCode.Where(c => !string.IsNullOrWhiteSpace(c)).Select(c => c.Trim()));
         }
     }
 
     protected CoverageScope CreateScope()
     {
-        if (From is { } from && To is { } to && from > to)
+        // Whole months: -From 2024-11-30 -To 2024-11-01 is November.
+        if (From is { } from && To is { } to && (from.Year, from.Month).CompareTo((to.Year, to.Month)) > 0)
         {
             ThrowTerminatingError(new ErrorRecord(
                 new ArgumentException($"-From ({from:yyyy-MM}) is after -To ({to:yyyy-MM}): no month can be in between."),
@@ -115,6 +127,11 @@ public abstract class CoverageCommandBase : DatabaseCommandBase
         catch (DatabaseUnavailableException e)
         {
             ThrowUnavailable(e);
+            throw;
+        }
+        catch (DatabaseTimeoutException e)
+        {
+            ThrowTerminatingError(TimeoutError(e, Database.Description));
             throw;
         }
         catch (DbException e) when (!CancellationToken.IsCancellationRequested)

@@ -24,6 +24,16 @@ public abstract class DatabaseCommandBase : PSCmdlet, IDisposable
     [Credential]
     public PSCredential? Credential { get; set; }
 
+    /// <summary>
+    /// How long any one wait may last: a statement (waits for other sessions' locks included) and, for the
+    /// commands that write, the wait for another backfill to finish. Then the command stops with a Timeout error
+    /// naming the session it waited for.
+    /// </summary>
+    [Parameter]
+    [ValidateRange(1, 86400)]
+    [Alias("LockTimeoutSeconds")]
+    public int TimeoutSeconds { get; set; } = 30;
+
     /// <summary>Cancelled when the user presses Ctrl+C (StopProcessing).</summary>
     protected CancellationToken CancellationToken => _stopping.Token;
 
@@ -36,13 +46,21 @@ public abstract class DatabaseCommandBase : PSCmdlet, IDisposable
     /// <summary>True once <see cref="Database"/> has been resolved (for cmdlets that may finish without connecting).</summary>
     protected bool HasDatabase => _database is not null;
 
-    /// <summary>An ErrorRecord for a database problem, with the id "&lt;Cmdlet&gt;&lt;problem&gt;".</summary>
+    /// <summary>An ErrorRecord for a database problem, with the id "&lt;Cmdlet&gt;&lt;problem&gt;" and every secret masked, inner exceptions included.</summary>
     protected ErrorRecord DatabaseError(Exception exception, string problem, ErrorCategory category, object? target) =>
-        new(exception, ErrorIdPrefix + problem, category, target);
+        new(_database is null ? exception : _database.Redact(exception), ErrorIdPrefix + problem, category, target);
 
     /// <summary>Ends the command for a database that cannot be reached at all.</summary>
     protected void ThrowUnavailable(DatabaseUnavailableException exception) =>
         ThrowTerminatingError(DatabaseError(exception, "DatabaseUnavailable", ErrorCategory.ConnectionError, Database.Description));
+
+    /// <summary>"&lt;Cmdlet&gt;Timeout": a statement or a wait for a lock took longer than -TimeoutSeconds.</summary>
+    protected ErrorRecord TimeoutError(DatabaseTimeoutException exception, object? target) =>
+        DatabaseError(exception, "Timeout", ErrorCategory.OperationTimeout, target);
+
+    /// <summary>"&lt;Cmdlet&gt;PermissionDenied": the database refused the user a privilege the command needs.</summary>
+    protected ErrorRecord PermissionError(DatabasePermissionException exception, object? target) =>
+        DatabaseError(exception, "PermissionDenied", ErrorCategory.PermissionDenied, target);
 
     protected override void StopProcessing() => _stopping.Cancel();
 
@@ -65,8 +83,9 @@ public abstract class DatabaseCommandBase : PSCmdlet, IDisposable
     {
         try
         {
-            DatabaseTarget database = DatabaseTarget.Resolve(ConnectionString, Credential?.GetNetworkCredential());
+            DatabaseTarget database = DatabaseTarget.Resolve(ConnectionString, Credential?.GetNetworkCredential(), TimeSpan.FromSeconds(TimeoutSeconds));
             WriteVerbose($"Database: {database.Description}");
+            WriteVerbose(database.Tls.Describe());
             return database;
         }
         catch (DatabaseConfigurationException e)

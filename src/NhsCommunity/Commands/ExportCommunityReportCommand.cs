@@ -8,10 +8,11 @@ namespace NhsCommunity.Commands;
 /// <summary>
 /// Writes the report files into a folder: coverage_matrix.csv, data_quality_report.md, checks.sql and a
 /// self-contained report.html. From the database (the scope parameters), or from a report piped from
-/// Test-CommunityCoverage. Each file is a ShouldProcess target; -WhatIf writes nothing.
+/// Test-CommunityCoverage. Each file is a ShouldProcess target; -WhatIf writes nothing. The files are staged beside
+/// the folder and moved in together, so a failure leaves the previous report (or none).
 /// </summary>
 [Cmdlet(VerbsData.Export, "CommunityReport", SupportsShouldProcess = true, DefaultParameterSetName = DatabaseParameterSet)]
-[OutputType(typeof(FileInfo))]
+[OutputType(typeof(ReportFile))]
 public sealed class ExportCommunityReportCommand : CoverageCommandBase
 {
     private const string DatabaseParameterSet = "Database";
@@ -21,7 +22,7 @@ public sealed class ExportCommunityReportCommand : CoverageCommandBase
 
     private CoverageReport? _report;
 
-    /// <summary>The folder to write into; created if missing. Existing report files are replaced.</summary>
+    /// <summary>The folder to write into, taken literally (no wildcards); created if missing. Existing report files are replaced.</summary>
     [Parameter(Mandatory = true, Position = 0)]
     [ValidateNotNullOrEmpty]
     [Alias("Folder", "OutputPath")]
@@ -36,6 +37,22 @@ public sealed class ExportCommunityReportCommand : CoverageCommandBase
     [ValidateNotNullOrEmpty]
     [SupportsWildcards]
     public string[]? WorkbookPath { get; set; }
+
+    protected override void BeginProcessing()
+    {
+        base.BeginProcessing();
+
+        // Before any database work or pipeline input: a file where the folder should be is the caller's mistake.
+        string folder = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
+        if (File.Exists(folder))
+        {
+            ThrowTerminatingError(new ErrorRecord(
+                new IOException($"'{folder}' is a file, not a folder. Export-CommunityReport writes {CommunityReportWriter.MatrixFile}, {CommunityReportWriter.MarkdownFile}, {CommunityReportWriter.SqlFile} and {CommunityReportWriter.HtmlFile} into a folder: give -Path a folder (a missing one is created), for example -Path ./report."),
+                ErrorIdPrefix + "PathIsFile",
+                ErrorCategory.InvalidArgument,
+                folder));
+        }
+    }
 
     protected override void ProcessRecord()
     {
@@ -62,14 +79,15 @@ public sealed class ExportCommunityReportCommand : CoverageCommandBase
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            ThrowTerminatingError(new ErrorRecord(e, ErrorIdPrefix + "WriteFailed", ErrorCategory.WriteError, folder));
+            ThrowTerminatingError(new ErrorRecord(
+                new IOException($"The report could not be written into '{folder}': {e.Message} The folder keeps its previous report, if it had one. Check that you can write to the folder and to its parent (where the files are staged), then run the command again.", e),
+                ErrorIdPrefix + "WriteFailed",
+                ErrorCategory.WriteError,
+                folder));
             return;
         }
 
-        foreach (ReportFile file in files.Where(f => f.Written))
-        {
-            WriteObject(new FileInfo(file.Path));
-        }
+        WriteObject(files.Where(f => f.Written), enumerateCollection: true);
     }
 
     private CoverageReport ReadReport()

@@ -19,13 +19,17 @@ public sealed class GetCommunityWaitingListCommand : CoverageCommandBase
 
     /// <summary>ICB codes to include (case-insensitive).</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
+    [AllowNull]
+    [AllowEmptyCollection]
     [Alias("Icb")]
     public string[]? IcbCode { get; set; }
 
-    /// <summary>Exact months to include (any day of the month).</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
+    /// <summary>Exact months to include: 2025-07 (an ISO date of any day of it also works); tab completes.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [AllowNull]
+    [AllowEmptyCollection]
+    [Month]
+    [ArgumentCompleter(typeof(PeriodCompleter))]
     public DateTime[]? Period { get; set; }
 
     /// <summary>Adult or CYP services only.</summary>
@@ -38,11 +42,12 @@ public sealed class GetCommunityWaitingListCommand : CoverageCommandBase
     public string? Category { get; set; }
 
     /// <summary>Service keys (audiology, ltc_diabetes, ...); tab completes.</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [AllowNull]
+    [AllowEmptyCollection]
     [ArgumentCompleter(typeof(ServiceKeyCompleter))]
-    [Alias("ServiceKey")]
-    public string[]? Service { get; set; }
+    [Alias("Service")]
+    public string[]? ServiceKey { get; set; }
 
     /// <summary>Only services with at least this many waiting in total.</summary>
     [Parameter]
@@ -59,27 +64,29 @@ public sealed class GetCommunityWaitingListCommand : CoverageCommandBase
     [ValidateNotNullOrEmpty]
     public WaitingListGrouping[] GroupBy { get; set; } = [];
 
-    private readonly List<string> _icbCodes = [];
+    /// <summary>What each input object (or the command line alone) names; blanks (a summary's unset grouping) name nothing.</summary>
+    private readonly List<(string[] Trusts, DateTime[] Periods, string[] Icbs, string[] Services)> _selections = [];
 
     protected override void ProcessRecord()
     {
-        base.ProcessRecord();
-        if (IcbCode is not null)
-        {
-            _icbCodes.AddRange(IcbCode.Where(c => !string.IsNullOrWhiteSpace(c)));
-        }
+        _selections.Add((Named(TrustCode), Period ?? [], Named(IcbCode), Named(ServiceKey)));
     }
 
     protected override void EndProcessing()
     {
-        WarnAboutUnknownServices();
+        // Each filter narrows to the values named only where every input named some; with several inputs,
+        // a row must also match one input whole (a trust with its month, not every month piped).
+        TrustCodes.AddRange(Union(s => s.Trusts));
+        string[] services = Union(s => s.Services);
+        WarnAboutUnknownServices(services);
         var query = new WaitingListQuery
         {
             Scope = CreateScope(),
-            IcbCodes = _icbCodes.Distinct(StringComparer.OrdinalIgnoreCase).ToArray(),
-            Periods = Period ?? [],
+            IcbCodes = Union(s => s.Icbs),
+            Periods = Union(s => s.Periods),
             Category = Category is null ? null : Enum.Parse<ServiceCategory>(Category, ignoreCase: true),
-            Services = Service ?? [],
+            Services = services,
+            Selections = _selections.Count > 1 ? Selections() : [],
             MinTotalWaiting = MinTotalWaiting,
             Min52PlusWeeks = Min52PlusWeeks,
             GroupBy = GroupBy,
@@ -104,9 +111,27 @@ public sealed class GetCommunityWaitingListCommand : CoverageCommandBase
         return count;
     }
 
-    private void WarnAboutUnknownServices()
+    private static string[] Named(string[]? values) => (values ?? []).Where(v => !string.IsNullOrWhiteSpace(v)).Select(v => v.Trim()).ToArray();
+
+    private T[] Union<T>(Func<(string[] Trusts, DateTime[] Periods, string[] Icbs, string[] Services), T[]> part) =>
+        _selections.All(s => part(s).Length > 0) ? _selections.SelectMany(part).Distinct().ToArray() : [];
+
+    /// <summary>Each input's names, one selection per combination (usually one trust, month and service each).</summary>
+    private WaitingListSelection[] Selections() =>
+        _selections.SelectMany(s =>
+            from trust in OrAny(s.Trusts)
+            from period in OrAny(s.Periods.Select(p => (DateTime?)p).ToArray())
+            from icb in OrAny(s.Icbs)
+            from service in OrAny(s.Services)
+            select new WaitingListSelection(trust?.ToUpperInvariant(), period, icb?.ToUpperInvariant(), service))
+        .Distinct()
+        .ToArray();
+
+    private static T?[] OrAny<T>(T[] values) => values.Length > 0 ? values.Select(v => (T?)v).ToArray() : [default];
+
+    private void WarnAboutUnknownServices(string[] services)
     {
-        foreach (string key in Service ?? [])
+        foreach (string key in services)
         {
             if (!ServiceCatalogue.Keys.Contains(key, StringComparer.Ordinal))
             {

@@ -91,6 +91,11 @@ public sealed class GetTrustMappingCommand : DatabaseCommandBase
         {
             return;
         }
+        catch (DatabaseTimeoutException e)
+        {
+            ThrowTerminatingError(TimeoutError(e, Database.Description));
+            return;
+        }
         catch (DatabaseUnavailableException e)
         {
             // The message names the database as user@host:port/db only, redacted of the password for good measure.

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Management.Automation;
 using NhsCommunity.Catalogue;
 using NhsCommunity.Commands.Completion;
@@ -49,9 +50,11 @@ public sealed class ImportCommunityWorkbookCommand : FileInputCmdlet
             });
 
             WorkbookContent content;
+            long started = Stopwatch.GetTimestamp();
             try
             {
                 content = _importer.Read(file, StopToken);
+                WriteVerbose(WorkbookReadReport.Describe(content, Stopwatch.GetElapsedTime(started)));
             }
             catch (OperationCanceledException) when (StopToken.IsCancellationRequested)
             {

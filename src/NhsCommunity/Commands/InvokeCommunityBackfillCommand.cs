@@ -135,6 +135,11 @@ public sealed class InvokeCommunityBackfillCommand : TrustMetricsWriteCommandBas
             ThrowUnavailable(new DatabaseUnavailableException(Database.Redact(e.Message), e));
             return;
         }
+        catch (DatabaseTimeoutException e)
+        {
+            ThrowTerminatingError(TimeoutError(e, Database.Description));
+            return;
+        }
 
         _tally.Mapped(entries);
         Describe(entries, TrustMappingStatus.NhsTrustNotInDatabase, "NHS trust(s) in the workbooks have no rows in trust_metrics (reported as NotInDatabase unless -AddMissingRows)");
@@ -142,7 +147,7 @@ public sealed class InvokeCommunityBackfillCommand : TrustMetricsWriteCommandBas
         Describe(entries, TrustMappingStatus.InDatabaseNotInWorkbooks, "trust(s) in trust_metrics are in none of the workbooks");
         foreach (TrustMappingEntry renamed in entries.Where(e => e.NameDiffers))
         {
-            WriteVerbose($"{renamed.Code}: names differ ({renamed.NameDifference}); the code decides, names are not changed.");
+            WriteVerbose($"{renamed.TrustCode}: names differ ({renamed.NameDifference}); the code decides, names are not changed.");
         }
     }
 
@@ -215,21 +220,26 @@ public sealed class InvokeCommunityBackfillCommand : TrustMetricsWriteCommandBas
                 month.Key, outcome.Count(TrustMetricsWriteStatus.Updated), outcome.Count(TrustMetricsWriteStatus.Unchanged),
                 outcome.Count(TrustMetricsWriteStatus.Inserted), outcome.Count(TrustMetricsWriteStatus.NotInDatabase),
                 outcome.Count(TrustMetricsWriteStatus.Failed), outcome.RoundTrips, outcome.Attempts));
-            if (outcome.Failure is BackfillLockedException busy)
+            ReportRejected(outcome);
+            if (outcome.Failure is DatabaseTimeoutException timedOut)
+            {
+                WriteError(TimeoutError(timedOut, month.Key));
+            }
+            else if (outcome.Failure is BackfillLockedException busy)
             {
                 locked = busy;
-                WriteError(new ErrorRecord(busy, ErrorIdPrefix + "BackfillLocked", ErrorCategory.ResourceBusy, month.Key));
+                WriteError(DatabaseError(busy, "BackfillLocked", ErrorCategory.ResourceBusy, month.Key));
             }
             else if (outcome.Failure is not null)
             {
-                WriteError(new ErrorRecord(outcome.Failure, ErrorIdPrefix + "MonthFailed", ErrorCategory.WriteError, month.Key));
+                WriteError(DatabaseError(outcome.Failure, "MonthFailed", ErrorCategory.WriteError, month.Key));
             }
         }
     }
 
     private void Describe(IReadOnlyList<TrustMappingEntry> entries, TrustMappingStatus status, string what)
     {
-        var codes = entries.Where(e => e.Status == status).Select(e => e.Code).ToList();
+        var codes = entries.Where(e => e.Status == status).Select(e => e.TrustCode).ToList();
         if (codes.Count > 0)
         {
             WriteVerbose(string.Create(CultureInfo.InvariantCulture, $"{codes.Count} {what}: {string.Join(", ", codes)}."));

@@ -12,47 +12,79 @@ public sealed class RestoreTrustMetricsCommand : DatabaseCommandBase
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     public Guid RunId { get; set; }
 
+    /// <summary>Restore even when later runs changed some of the same rows since (their values are then overwritten).</summary>
     [Parameter]
-    [ValidateRange(0, 3600)]
-    public int LockTimeoutSeconds { get; set; } = 30;
+    public SwitchParameter Force { get; set; }
 
-    private readonly HashSet<Guid> _done = [];
+    private readonly List<Guid> _runs = [];
 
+    /// <summary>
+    /// Update-TrustMetrics output pipes in one object per document, all with the same run id. The runs are
+    /// restored once all input has arrived: a run piped straight from Update-TrustMetrics still holds the
+    /// backfill lease until that command ends, so restoring here would wait for it and fail.
+    /// </summary>
     protected override void ProcessRecord()
     {
-        // Update-TrustMetrics output pipes in one object per document, all with the same run id.
-        if (!_done.Add(RunId))
+        if (!_runs.Contains(RunId))
         {
-            return;
+            _runs.Add(RunId);
         }
+    }
 
-        if (!ShouldProcess($"run {RunId} on {Database.Description}", "Restore the values it overwrote and remove the rows it inserted"))
+    /// <summary>The latest run first, so a later run is undone before the one it overwrote.</summary>
+    protected override void EndProcessing()
+    {
+        for (int i = _runs.Count - 1; i >= 0; i--)
+        {
+            Restore(_runs[i]);
+        }
+    }
+
+    private void Restore(Guid runId)
+    {
+        if (!ShouldProcess($"run {runId} on {Database.Description}", "Restore the values it overwrote and remove the rows it inserted"))
         {
             return;
         }
 
         try
         {
-            var restorer = new TrustMetricsRestorer(Database) { LockTimeout = TimeSpan.FromSeconds(LockTimeoutSeconds) };
-            IReadOnlyList<TrustMetricsRestoreResult> results = restorer.RestoreAsync(RunId, CancellationToken).GetAwaiter().GetResult();
+            var restorer = new TrustMetricsRestorer(Database) { LockTimeout = TimeSpan.FromSeconds(TimeoutSeconds), Force = Force };
+            IReadOnlyList<TrustMetricsRestoreResult> results = restorer.RestoreAsync(runId, CancellationToken).GetAwaiter().GetResult();
             foreach (TrustMetricsRestoreResult result in results)
             {
                 WriteObject(result);
             }
 
-            WriteVerbose($"Run {RunId}: {results.Count} row(s) put back on {Database.Description}.");
+            WriteVerbose($"Run {runId}: {results.Count} row(s) put back on {Database.Description}.");
         }
         catch (KeyNotFoundException e)
         {
-            WriteError(new ErrorRecord(e, ErrorIdPrefix + "RunNotFound", ErrorCategory.ObjectNotFound, RunId));
+            WriteError(DatabaseError(e, "RunNotFound", ErrorCategory.ObjectNotFound, runId));
         }
         catch (BackfillLockedException e)
         {
-            WriteError(new ErrorRecord(e, ErrorIdPrefix + "BackfillLocked", ErrorCategory.ResourceBusy, RunId));
+            WriteError(DatabaseError(e, "BackfillLocked", ErrorCategory.ResourceBusy, runId));
+        }
+        catch (RestoreConflictException e)
+        {
+            WriteError(new ErrorRecord(e, ErrorIdPrefix + "ChangedByLaterRun", ErrorCategory.InvalidOperation, runId));
+        }
+        catch (DatabasePermissionException e)
+        {
+            WriteError(PermissionError(e, runId));
+        }
+        catch (DatabaseTimeoutException e)
+        {
+            WriteError(TimeoutError(e, runId));
+        }
+        catch (TrustMetricsSchemaException e)
+        {
+            ThrowTerminatingError(new ErrorRecord(e, ErrorIdPrefix + e.Problem, ErrorCategory.ObjectNotFound, Database.Description));
         }
         catch (TrustMetricsWriteException e)
         {
-            WriteError(new ErrorRecord(e, ErrorIdPrefix + "Failed", ErrorCategory.WriteError, RunId));
+            WriteError(DatabaseError(e, "Failed", ErrorCategory.WriteError, runId));
         }
         catch (DatabaseUnavailableException e)
         {

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Management.Automation;
 using NhsCommunity.Commands.PathResolution;
 using NhsCommunity.Workbooks;
@@ -40,11 +41,17 @@ public sealed class TestCommunityWorkbookCommand : FileInputCmdlet
 
             try
             {
+                long started = Stopwatch.GetTimestamp();
                 WorkbookContent content = _importer.Read(file, StopToken);
+                WriteVerbose(WorkbookReadReport.Describe(content, Stopwatch.GetElapsedTime(started)));
+                int findings = 0;
                 foreach (WorkbookFinding finding in _checker.Check(content, StopToken))
                 {
+                    findings++;
                     WriteObject(finding);
                 }
+
+                WriteVerbose($"Checked '{file}': {findings} finding(s).");
             }
             catch (OperationCanceledException) when (StopToken.IsCancellationRequested)
             {

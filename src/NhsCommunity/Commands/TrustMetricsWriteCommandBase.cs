@@ -27,11 +27,6 @@ public abstract class TrustMetricsWriteCommandBase : DatabaseCommandBase
     [Parameter]
     public Guid RunId { get; set; } = Guid.NewGuid();
 
-    /// <summary>How long the run waits at its start for another backfill to finish (and a month for other writers' row locks) before failing.</summary>
-    [Parameter]
-    [ValidateRange(0, 3600)]
-    public int LockTimeoutSeconds { get; set; } = 30;
-
     /// <summary>Attempts per month when the failure is transient (dropped connection, serialization failure, restart).</summary>
     [Parameter]
     [ValidateRange(1, 10)]
@@ -54,14 +49,25 @@ public abstract class TrustMetricsWriteCommandBase : DatabaseCommandBase
         DataType = DataType,
         AddMissingRows = AddMissingRows,
         RunId = RunId,
-        LockTimeout = TimeSpan.FromSeconds(LockTimeoutSeconds),
+        LockTimeout = TimeSpan.FromSeconds(TimeoutSeconds),
         MaxAttempts = MaxAttempts,
     });
 
+    /// <summary>One error ("&lt;Cmdlet&gt;DocumentRejected") for each document of the month that held a value trust_metrics cannot store.</summary>
+    protected void ReportRejected(MonthWriteOutcome outcome)
+    {
+        ArgumentNullException.ThrowIfNull(outcome);
+        foreach (TrustMetricsWriteResult rejected in outcome.Results.Where(r => r.Status == TrustMetricsWriteStatus.Rejected))
+        {
+            string target = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{rejected.TrustCode} {rejected.Period:yyyy-MM}");
+            WriteError(new ErrorRecord(new InvalidDataException($"{target}: {rejected.Reason}"), ErrorIdPrefix + "DocumentRejected", ErrorCategory.InvalidData, target));
+        }
+    }
+
     /// <summary>
     /// Readies the database and takes the run's lease, once. Returns the lock failure when another backfill
-    /// holds the lease (the caller reports it against its months); a database that cannot be reached or a
-    /// missing column ends the command.
+    /// holds the lease (the caller reports it against its months); a database that cannot be reached, or
+    /// one without trust_metrics or the column as jsonb (where nothing is created), ends the command.
     /// </summary>
     protected BackfillLockedException? Prepare(TrustMetricsWriter writer)
     {
@@ -72,16 +78,17 @@ public abstract class TrustMetricsWriteCommandBase : DatabaseCommandBase
         }
         catch (BackfillLockedException e)
         {
-            WriteError(new ErrorRecord(e, ErrorIdPrefix + "BackfillLocked", ErrorCategory.ResourceBusy, Database.Description));
+            WriteError(DatabaseError(e, "BackfillLocked", ErrorCategory.ResourceBusy, Database.Description));
             return e;
         }
         catch (DatabaseUnavailableException e)
         {
             ThrowUnavailable(e);
         }
-        catch (InvalidOperationException e)
+        catch (TrustMetricsSchemaException e)
         {
-            ThrowTerminatingError(new ErrorRecord(e, ErrorIdPrefix + "ColumnNotFound", ErrorCategory.ObjectNotFound, Column));
+            ErrorCategory category = e.Problem == TrustMetricsSchemaException.ColumnNotJsonb ? ErrorCategory.InvalidType : ErrorCategory.ObjectNotFound;
+            ThrowTerminatingError(DatabaseError(e, e.Problem, category, e.Problem == TrustMetricsSchemaException.TableNotFound ? Database.Description : Column));
         }
 
         return null;

@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Management.Automation;
+using NhsCommunity.Commands.Completion;
 using NhsCommunity.Database;
 using NhsCommunity.Documents;
 
@@ -24,10 +25,13 @@ public sealed class UpdateTrustMetricsCommand : TrustMetricsWriteCommandBase
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
     [Alias("OrganisationCode", "Code")]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(TrustCodeCompleter))]
     public string TrustCode { get; set; } = "";
 
-    /// <summary>The month; any day of it means the month (rows are keyed by its first day).</summary>
+    /// <summary>The month: 2025-07, or any day of it (rows are keyed by its first day).</summary>
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    [Month]
+    [ArgumentCompleter(typeof(PeriodCompleter))]
     public DateTime Period { get; set; }
 
     /// <summary>The community_data document as JSON text.</summary>
@@ -131,15 +135,20 @@ public sealed class UpdateTrustMetricsCommand : TrustMetricsWriteCommandBase
                     month, outcome.Count(TrustMetricsWriteStatus.Updated), outcome.Count(TrustMetricsWriteStatus.Unchanged),
                     outcome.Count(TrustMetricsWriteStatus.Inserted), outcome.Count(TrustMetricsWriteStatus.NotInDatabase),
                     outcome.Count(TrustMetricsWriteStatus.Failed), outcome.RoundTrips, outcome.Attempts, outcome.Elapsed.TotalMilliseconds));
+                ReportRejected(outcome);
 
-                if (outcome.Failure is BackfillLockedException busy)
+                if (outcome.Failure is DatabaseTimeoutException timedOut)
+                {
+                    WriteError(TimeoutError(timedOut, $"{month:yyyy-MM}"));
+                }
+                else if (outcome.Failure is BackfillLockedException busy)
                 {
                     locked = busy;
-                    WriteError(new ErrorRecord(busy, ErrorIdPrefix + "BackfillLocked", ErrorCategory.ResourceBusy, $"{month:yyyy-MM}"));
+                    WriteError(DatabaseError(busy, "BackfillLocked", ErrorCategory.ResourceBusy, $"{month:yyyy-MM}"));
                 }
                 else if (outcome.Failure is not null)
                 {
-                    WriteError(new ErrorRecord(outcome.Failure, ErrorIdPrefix + "MonthFailed", ErrorCategory.WriteError, $"{month:yyyy-MM}"));
+                    WriteError(DatabaseError(outcome.Failure, "MonthFailed", ErrorCategory.WriteError, $"{month:yyyy-MM}"));
                 }
             }
 

@@ -5,20 +5,20 @@ using System.Management.Automation.Language;
 namespace NhsCommunity.Commands.Completion;
 
 /// <summary>
-/// Completes periods (first day of the month, yyyy-MM-dd, newest first) present in trust_metrics when a
-/// connection is configured (-ConnectionString on the command line, or NHSCOMMUNITY_CONNECTION); the
+/// Completes periods (months, yyyy-MM, newest first) present in trust_metrics when a database is
+/// configured (-ConnectionString on the command line, NHSCOMMUNITY_CONNECTION or the PG* variables); the
 /// tooltip says how many trusts have community data for that month. Nothing is offered without a database.
 /// Use: [ArgumentCompleter(typeof(PeriodCompleter))].
 /// </summary>
 public sealed class PeriodCompleter : IArgumentCompleter
 {
     private const string Sql = """
-        SELECT to_char(period, 'YYYY-MM-DD'),
+        SELECT to_char(period, 'YYYY-MM'),
                'community data for ' || count(community_data)::text || ' trust(s)'
         FROM trust_metrics
         WHERE to_char(period, 'YYYY-MM-DD') LIKE @word || '%'
-        GROUP BY period
-        ORDER BY period DESC
+        GROUP BY to_char(period, 'YYYY-MM')
+        ORDER BY 1 DESC
         LIMIT 120
         """;
 

@@ -5,8 +5,8 @@ using System.Management.Automation.Language;
 namespace NhsCommunity.Commands.Completion;
 
 /// <summary>
-/// Completes trust codes from trust_metrics when a connection is configured (-ConnectionString on the
-/// command line, or NHSCOMMUNITY_CONNECTION); the word may be the start of a code or part of a trust's
+/// Completes trust codes from trust_metrics when a database is configured (-ConnectionString on the
+/// command line, NHSCOMMUNITY_CONNECTION or the PG* variables); the word may be the start of a code or part of a trust's
 /// name ("leeds" offers RR8, RY6). The tooltip is the trust's name. Nothing is offered without a database.
 /// Use: [ArgumentCompleter(typeof(TrustCodeCompleter))].
 /// </summary>

@@ -71,7 +71,7 @@ public class InvokeCommunityBackfillCommandTests
         Assert.True(first.Succeeded, string.Join("\n", first.Failures));
         Assert.Equal(0, first.ExitCode);
         Assert.Equal(4, first.FilesRead);
-        Assert.Equal("2024-08;2024-12;2025-01;2025-07", first.Months);
+        Assert.Equal("2024-08;2024-12;2025-01;2025-07", first.Periods);
         Assert.Equal(4, first.MonthsWritten);
         Assert.Equal(matched, first.TrustsUpdated);
         Assert.Equal(documents.Count - matched, first.TrustsNotInDatabase);

@@ -1,12 +1,11 @@
 using NhsCommunity.Documents;
 using NhsCommunity.Tests.Infrastructure;
-using NhsCommunity.Tests.Shell;
 using NhsCommunity.Workbooks;
 
 namespace NhsCommunity.Tests.Backfill;
 
 /// <summary>
-/// The backfill as a scheduler runs it: a separate shell process, where (unlike in the test process) the
+/// The backfill as a scheduler runs it: a separate pwsh process, where (unlike in the test process) the
 /// core and Npgsql are found only through the module's own load context, and the exit status tells the
 /// scheduler whether anything failed.
 /// </summary>
@@ -18,11 +17,13 @@ public class ScheduledBackfillProcessTests
         Skip.IfNot(RepositoryPaths.HasRealWorkbooks, RepositoryPaths.NoSharedReason);
         Skip.IfNot(TrustMetricsFixtureLoader.HasFixture, RepositoryPaths.NoSharedReason);
         Skip.IfNot(TestPostgres.IsAvailable, TestPostgres.NotInstalledReason);
+        Skip.IfNot(PwshProcess.IsRestored, PwshProcess.NotRestoredReason);
         string connectionString = TrustMetricsFixtureLoader.NewDatabaseWithFixture("scheduled");
         int documents = CommunityDocumentBuilder.Build(Directory.EnumerateFiles(RepositoryPaths.RealWorkbookDirectory, "*.xlsx")
             .SelectMany(f => new WorkbookImporter().Read(f).Records)).Documents.Count;
 
         string script = $$"""
+            Import-Module '{{RepositoryPaths.Manifest}}' -ErrorAction Stop
             $documents = Import-CommunityWorkbook -Path '{{RepositoryPaths.RealWorkbookDirectory}}/*.xlsx' | ConvertTo-CommunityJsonb
             "documents=$($documents.Count)"
             $mapping = Get-TrustMapping -Path '{{RepositoryPaths.RealWorkbookDirectory}}' -ConnectionString '{{connectionString}}'
@@ -33,7 +34,7 @@ public class ScheduledBackfillProcessTests
                 ForEach-Object { "npgsql-context=$([System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($_).Name)" }
             exit $summary.ExitCode
             """;
-        ShellResult result = ShellProcess.Run(["-NoProfile", "-Command", script]);
+        ProcessResult result = PwshProcess.Run(["-Command", script]);
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains($"documents={documents}", result.Lines);
@@ -42,7 +43,8 @@ public class ScheduledBackfillProcessTests
         Assert.DoesNotContain(result.Lines, l => l.StartsWith("npgsql-context=", StringComparison.Ordinal) && l != "npgsql-context=NhsCommunity");
         Assert.Contains(result.Lines, l => l.StartsWith("matched=", StringComparison.Ordinal) && l != "matched=0");
 
-        ShellResult failing = ShellProcess.Run(["-NoProfile", "-Command", $$"""
+        ProcessResult failing = PwshProcess.Run(["-Command", $$"""
+            Import-Module '{{RepositoryPaths.Manifest}}' -ErrorAction Stop
             $summary = Invoke-CommunityBackfill -Path '{{RepositoryPaths.RealWorkbookDirectory}}/*.xlsx', '{{RepositoryPaths.RealWorkbookDirectory}}/missing.xlsx' -ConnectionString '{{connectionString}}'
             "unchanged=$($summary.TrustsUnchanged) failures=$($summary.Failures.Count)"
             exit $summary.ExitCode

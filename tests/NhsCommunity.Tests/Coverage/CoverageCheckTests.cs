@@ -57,7 +57,7 @@ public sealed class CoverageCheckTests : IClassFixture<BadDocumentsFixture>
     {
         CoverageFinding[] found = Report.Findings.Where(f => f.Check == check && f.TrustCode == trust).ToArray();
         Assert.True(found.Length > 0, $"{check} found nothing for {trust}; it found: " + string.Join("; ", Report.Findings.Where(f => f.TrustCode == trust)));
-        Assert.Contains(found, f => f.Service == service && f.Detail.Contains(detail, StringComparison.Ordinal));
+        Assert.Contains(found, f => f.ServicePath == service && f.Detail.Contains(detail, StringComparison.Ordinal));
         Assert.All(found, f => Assert.Equal(CoverageChecks.Find(check)!.Name, f.Check));
     }
 
@@ -216,9 +216,9 @@ public sealed class CoverageCheckTests : IClassFixture<BadDocumentsFixture>
         CoverageReport report = CoverageAnalyzer.Run(db.Connection, new CoverageScope(), cells);
         CoverageFinding[] mismatches = report.Findings.Where(f => f.Check == "SourceMismatch").ToArray();
         Assert.Equal(3, mismatches.Length);
-        Assert.Contains(mismatches, f => f.Service == "adult_services.podiatry" && f.Detail.Contains("\"wait_2_4_weeks\"", StringComparison.Ordinal));
-        Assert.Contains(mismatches, f => f.Service == "adult_services.msk_service" && f.Detail.Contains("absent in the database but 12", StringComparison.Ordinal));
-        Assert.Contains(mismatches, f => f.Service == "cyp_services.therapy_speech_language" && f.Detail.Contains("blank in the workbook", StringComparison.Ordinal));
+        Assert.Contains(mismatches, f => f.ServicePath == "adult_services.podiatry" && f.Detail.Contains("\"wait_2_4_weeks\"", StringComparison.Ordinal));
+        Assert.Contains(mismatches, f => f.ServicePath == "adult_services.msk_service" && f.Detail.Contains("absent in the database but 12", StringComparison.Ordinal));
+        Assert.Contains(mismatches, f => f.ServicePath == "cyp_services.therapy_speech_language" && f.Detail.Contains("blank in the workbook", StringComparison.Ordinal));
         Assert.False(report.Passed);
     }
 }

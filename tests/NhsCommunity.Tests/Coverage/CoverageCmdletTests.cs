@@ -122,8 +122,8 @@ public sealed class CoverageCmdletTests : IDisposable
             Assert.False(Directory.Exists(folder));
 
             var files = Session.Invoke("Test-CommunityCoverage -ConnectionString $cs | Export-CommunityReport -Path $folder", vars);
-            Assert.Equal(["coverage_matrix.csv", "data_quality_report.md", "checks.sql", "report.html"], files.Select(f => ((FileInfo)f.BaseObject).Name));
-            Assert.All(files, f => Assert.True(((FileInfo)f.BaseObject).Length > 0));
+            Assert.Equal(["coverage_matrix.csv", "data_quality_report.md", "checks.sql", "report.html"], files.Select(f => ((NhsCommunity.Reports.ReportFile)f.BaseObject).Name));
+            Assert.All(files, f => Assert.True(((NhsCommunity.Reports.ReportFile)f.BaseObject).Bytes > 0));
             Assert.StartsWith("trust_code,trust_name,2024-11,2024-12,2025-01\r\n", File.ReadAllText(Path.Combine(folder, "coverage_matrix.csv")), StringComparison.Ordinal);
         }
         finally

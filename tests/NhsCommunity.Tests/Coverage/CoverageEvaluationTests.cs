@@ -150,7 +150,7 @@ public sealed class CoverageEvaluationTests : IClassFixture<BadDocumentsFixture>
     private static string Text(CoverageRow r) =>
         $"{r.TrustCode} {r.Period:yyyy-MM} {r.TrustName} {r.IcbCode} {r.HasData} {r.ServicesReported} {r.TotalWaiting} {r.ServicesWith52PlusWeeks} {r.Waiting52PlusWeeks}";
 
-    private static string Text(CoverageFinding f) => $"{f.Check} {f.Severity} {f.TrustCode} {f.Period:yyyy-MM} {f.Service} {f.Detail}";
+    private static string Text(CoverageFinding f) => $"{f.Check} {f.Severity} {f.TrustCode} {f.Period:yyyy-MM} {f.ServicePath} {f.Detail}";
 
     /// <summary>Progress as it is reported (Progress&lt;T&gt; would post it to the thread pool, after the fact).</summary>
     private sealed class Steps : IProgress<string>

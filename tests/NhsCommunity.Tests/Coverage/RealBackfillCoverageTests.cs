@@ -75,7 +75,7 @@ public sealed class RealBackfillCoverageTests : IClassFixture<RealBackfillFixtur
             .Order(StringComparer.Ordinal)
             .ToArray();
         string[] found = report.Findings.Where(f => f.Check == "BandSum")
-            .Select(f => $"{f.TrustCode} {f.Period:yyyy-MM} {f.Service}")
+            .Select(f => $"{f.TrustCode} {f.Period:yyyy-MM} {f.ServicePath}")
             .Order(StringComparer.Ordinal)
             .ToArray();
         Assert.NotEmpty(expected); // the source has a handful a month
@@ -111,7 +111,7 @@ public sealed class RealBackfillCoverageTests : IClassFixture<RealBackfillFixtur
             CoverageFinding mismatch = Assert.Single(tampered.Findings, f => f.Check == "SourceMismatch");
             Assert.Equal(victim.OrganisationCode, mismatch.TrustCode);
             Assert.Equal(victim.Period, mismatch.Period);
-            Assert.Equal("adult_services." + victim.ServiceKey, mismatch.Service);
+            Assert.Equal("adult_services." + victim.ServiceKey, mismatch.ServicePath);
             Assert.Contains($"is {victim.Wait4To12Weeks + 1} in the database but {victim.Wait4To12Weeks} in the workbook", mismatch.Detail, StringComparison.Ordinal);
         }
         finally

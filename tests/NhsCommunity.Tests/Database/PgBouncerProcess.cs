@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Npgsql;
+using NhsCommunity.Tests.Infrastructure;
 
 namespace NhsCommunity.Tests.Database;
 
@@ -29,7 +30,7 @@ internal sealed class PgBouncerProcess : IDisposable
 
     public static string? Executable => Locations.FirstOrDefault(File.Exists);
 
-    public static bool IsInstalled => Executable is not null;
+    public static bool IsInstalled => Prerequisite.Check(Executable is not null, NotInstalledReason);
 
     /// <summary>A connection string to <paramref name="database"/> through the pooler, as a transaction-pooler user would write it.</summary>
     public string ConnectionString(string database) => new NpgsqlConnectionStringBuilder

@@ -248,7 +248,8 @@ public class TrustMetricsWriterTests
 
         using DatabaseTarget target = DatabaseTarget.Resolve(db.ConnectionString);
         await using var writer = new TrustMetricsWriter(target, new TrustMetricsWriteOptions { Column = "no_such_column" });
-        InvalidOperationException e = await Assert.ThrowsAsync<InvalidOperationException>(() => writer.PrepareAsync(CancellationToken.None));
+        TrustMetricsSchemaException e = await Assert.ThrowsAsync<TrustMetricsSchemaException>(() => writer.PrepareAsync(CancellationToken.None));
+        Assert.Equal(TrustMetricsSchemaException.ColumnNotFound, e.Problem);
         Assert.Contains("no column 'no_such_column'", e.Message, StringComparison.Ordinal);
         Assert.Throws<ArgumentException>(() => new TrustMetricsWriter(target, new TrustMetricsWriteOptions { Column = "x; DROP TABLE trust_metrics" }));
     }

@@ -83,8 +83,12 @@ public class UpdateTrustMetricsCommandTests
         Skip.IfNot(TestPostgres.IsAvailable, TestPostgres.NotInstalledReason);
         var db = new SyntheticBackfill("cmdlet_failed_month", trusts: 5);
         List<CommunityDocument> documents = TwoMonths(db);
-        CommunityDocument broken = documents[2];
-        documents[2] = new CommunityDocument { TrustCode = broken.TrustCode, Period = broken.Period, Json = "{\"adult_services\": " };
+
+        // The server refuses August's writes (a bad document would now be rejected for its trust alone).
+        db.Scalar("""
+            CREATE FUNCTION refuse_august() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'August is closed'; END $$;
+            CREATE TRIGGER refuse_august BEFORE UPDATE ON trust_metrics FOR EACH ROW WHEN (NEW.period = DATE '2024-08-01') EXECUTE FUNCTION refuse_august()
+            """);
         string august = db.MonthState(SyntheticBackfill.Months[0]);
         using var session = new PowerShellSession();
 
@@ -124,7 +128,7 @@ public class UpdateTrustMetricsCommandTests
         Assert.All(run.Output, o => Assert.Equal(TrustMetricsWriteStatus.Failed, ((TrustMetricsWriteResult)o.BaseObject).Status));
         Assert.Equal(before, db.RowVersions());
 
-        ScriptResult restore = session.Run("Restore-TrustMetrics -RunId ([guid]::NewGuid()) -ConnectionString $cs -LockTimeoutSeconds 0 -Confirm:$false", new Dictionary<string, object?> { ["cs"] = db.ConnectionString });
+        ScriptResult restore = session.Run("Restore-TrustMetrics -RunId ([guid]::NewGuid()) -ConnectionString $cs -TimeoutSeconds 1 -Confirm:$false", new Dictionary<string, object?> { ["cs"] = db.ConnectionString });
         ErrorRecord restoreError = Assert.Single(restore.Errors);
         Assert.Equal("RestoreTrustMetricsBackfillLocked,NhsCommunity.Commands.RestoreTrustMetricsCommand", restoreError.FullyQualifiedErrorId);
         Assert.StartsWith($"Another backfill (run {other}, started ", restoreError.Exception.Message, StringComparison.Ordinal);

@@ -49,13 +49,14 @@ public sealed class GeneratedHelpTests : IDisposable
 
     [Theory]
     [InlineData("Get-CommunityWaitingList", "Category", "String", "None", "False", "none")]
-    [InlineData("Get-CommunityWaitingList", "TrustCode", "String[]", "None", "True (ByPropertyName)", "Trust")]
+    [InlineData("Get-CommunityWaitingList", "TrustCode", "String[]", "None", "True (ByPropertyName)", "Trust, OrganisationCode")]
+    [InlineData("Get-CommunityWaitingList", "ServiceKey", "String[]", "None", "True (ByPropertyName)", "Service")]
     [InlineData("Get-CommunityWaitingList", "DataType", "String", "monthly", "False", "none")]
     [InlineData("Import-CommunityWorkbook", "Path", "String[]", "None", "True (ByValue, ByPropertyName)", "none")]
     [InlineData("Import-CommunityWorkbook", "LiteralPath", "String[]", "None", "True (ByPropertyName)", "PSPath, LP, FullName")]
     [InlineData("Import-CommunityWorkbook", "OrganisationType", "OrganisationTypeFilter", "Provider", "False", "none")]
     [InlineData("Update-TrustMetrics", "Json", "String", "None", "True (ByPropertyName)", "Document, CommunityData")]
-    [InlineData("Update-TrustMetrics", "LockTimeoutSeconds", "Int32", "30", "False", "none")]
+    [InlineData("Update-TrustMetrics", "TimeoutSeconds", "Int32", "30", "False", "LockTimeoutSeconds")]
     [InlineData("Update-TrustMetrics", "RunId", "Guid", "None", "False", "none")]
     public void Parameter_help_comes_from_the_cmdlet(string cmdlet, string parameter, string type, string defaultValue, string pipeline, string aliases)
     {
@@ -71,7 +72,7 @@ public sealed class GeneratedHelpTests : IDisposable
     public void Wildcards_and_required_follow_the_attributes()
     {
         PSObject path = _session.Invoke("Get-Help Import-CommunityWorkbook -Parameter Path").Single();
-        PSObject serviceKey = _session.Invoke("Get-Help Get-CommunityWaitingList -Parameter Service").Single();
+        PSObject serviceKey = _session.Invoke("Get-Help Get-CommunityWaitingList -Parameter ServiceKey").Single();
 
         Assert.Equal(("true", "true", "0"), (Property(path, "globbing"), Property(path, "required"), Property(path, "position")));
         Assert.Equal(("false", "false", "named"), (Property(serviceKey, "globbing"), Property(serviceKey, "required"), Property(serviceKey, "position")));

@@ -14,8 +14,8 @@ public static class RepositoryPaths
 
     public static string TrustMetricsFixture => Path.Combine(Shared, "data", "trust_metrics_fixture.csv");
 
-    public static bool HasRealWorkbooks => Directory.Exists(RealWorkbookDirectory)
-        && Directory.EnumerateFiles(RealWorkbookDirectory, "*.xlsx").Any();
+    public static bool HasRealWorkbooks => Prerequisite.Check(
+        Directory.Exists(RealWorkbookDirectory) && Directory.EnumerateFiles(RealWorkbookDirectory, "*.xlsx").Any(), NoSharedReason);
 
     public const string NoSharedReason = "../shared/data is absent (a fresh clone): the tests on real NHS England workbooks need it beside the checkout";
 

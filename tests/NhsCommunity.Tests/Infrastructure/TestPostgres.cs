@@ -14,7 +14,7 @@ public static class TestPostgres
 
     public const string NotInstalledReason = "PostgreSQL server binaries are not installed (Debian: apt-get install postgresql); .ci/run installs them";
 
-    public static bool IsAvailable => LocalPostgresServer.IsInstalled();
+    public static bool IsAvailable => Prerequisite.Check(LocalPostgresServer.IsInstalled(), NotInstalledReason);
 
     public static LocalPostgresServer Instance => Server.Value;
 
@@ -27,7 +27,9 @@ public static class TestPostgres
 
     private static LocalPostgresServer StartServer()
     {
-        LocalPostgresServer server = LocalPostgresServer.Start();
+        // The whole suite shares this server, and every data source keeps a pool of idle connections
+        // open for a while: the default of 100 runs out when the database tests run in parallel.
+        LocalPostgresServer server = LocalPostgresServer.Start(settings: new Dictionary<string, string> { ["max_connections"] = "500" });
         AppDomain.CurrentDomain.ProcessExit += (_, _) => server.Dispose();
         return server;
     }

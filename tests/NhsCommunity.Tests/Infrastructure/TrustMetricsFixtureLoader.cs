@@ -14,7 +14,7 @@ public static class TrustMetricsFixtureLoader
     private const string Columns = "trust_code, trust_name, period, data_type, icb_code, icb_name, rtt_data, ae_data";
 
     /// <summary>True when the shared fixture CSV is beside the checkout.</summary>
-    public static bool HasFixture => File.Exists(RepositoryPaths.TrustMetricsFixture);
+    public static bool HasFixture => Prerequisite.Check(File.Exists(RepositoryPaths.TrustMetricsFixture), RepositoryPaths.NoSharedReason);
 
     /// <summary>A new database named for <paramref name="purpose"/> holding the table and the fixture rows; returns its connection string.</summary>
     public static string NewDatabaseWithFixture(string purpose)

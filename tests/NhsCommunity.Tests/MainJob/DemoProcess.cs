@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using NhsCommunity.Tests.Infrastructure;
-using NhsCommunity.Tests.Shell;
 
 namespace NhsCommunity.Tests.MainJob;
 
@@ -22,7 +21,7 @@ internal static class DemoProcess
         }
     }
 
-    public static ShellResult Run(IEnumerable<string> arguments, IDictionary<string, string?>? environment = null)
+    public static DemoResult Run(IEnumerable<string> arguments, IDictionary<string, string?>? environment = null)
     {
         var start = new ProcessStartInfo(Executable)
         {
@@ -53,6 +52,12 @@ internal static class DemoProcess
         }
 
         process.WaitForExit();
-        return new ShellResult(process.ExitCode, stdout.Result, stderr.Result);
+        return new DemoResult(process.ExitCode, stdout.Result, stderr.Result);
     }
+}
+
+/// <summary>What one run of the main job printed, and its exit code.</summary>
+public sealed record DemoResult(int ExitCode, string Output, string Error)
+{
+    public override string ToString() => $"exit {ExitCode}\n--- stdout\n{Output}\n--- stderr\n{Error}";
 }

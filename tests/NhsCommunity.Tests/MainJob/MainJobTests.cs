@@ -6,7 +6,7 @@ using NhsCommunity.Fixtures;
 using NhsCommunity.Mapping;
 using NhsCommunity.Tests.Fixtures;
 using NhsCommunity.Tests.Infrastructure;
-using NhsCommunity.Tests.Shell;
+using NhsCommunity.Database;
 using NhsCommunity.Workbooks;
 
 namespace NhsCommunity.Tests.MainJob;
@@ -24,7 +24,7 @@ public sealed partial class MainJobTests
         string connectionString = TestPostgres.NewDatabase("mainjob");
         using var workbooks = new TempDirectory();
 
-        ShellResult first = DemoProcess.Run(["-ConnectionString", connectionString, "-WorkbookDirectory", workbooks.Path]);
+        DemoResult first = DemoProcess.Run(["-ConnectionString", connectionString, "-WorkbookDirectory", workbooks.Path]);
 
         Assert.True(first.ExitCode == 0, first.ToString());
         Assert.Contains("Using 12 generated workbooks (synthetic data in the real layout)", first.Output, StringComparison.Ordinal);
@@ -68,14 +68,17 @@ public sealed partial class MainJobTests
             Assert.Equal(trustMonths.Count(t => t.Period == month), line.WithData);
         }
 
+        Assert.Contains($"; {trustMonths.Count} documents written (12 months checked, 0 failed);", first.Output, StringComparison.Ordinal);
         Assert.Contains($"{trustMonths.Count} updated, 0 unchanged", first.Output, StringComparison.Ordinal);
         Assert.Contains("Coverage checks passed.", first.Output, StringComparison.Ordinal);
         string before = Scalar<string>(connection, "SELECT string_agg(xmin::text || ' ' || t::text, E'\\n' ORDER BY id) FROM trust_metrics t");
 
-        ShellResult second = DemoProcess.Run(["-ConnectionString", connectionString, "-WorkbookDirectory", workbooks.Path]);
+        DemoResult second = DemoProcess.Run(["-ConnectionString", connectionString, "-WorkbookDirectory", workbooks.Path]);
 
         Assert.True(second.ExitCode == 0, second.ToString());
         Assert.Contains($"0 updated, {trustMonths.Count} unchanged", second.Output, StringComparison.Ordinal);
+        Assert.Contains("; nothing written, every document was already stored as it is (12 months checked, 0 failed);", second.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("documents written", second.Output, StringComparison.Ordinal);
         Assert.Contains("already there", second.Output, StringComparison.Ordinal);
         Assert.Equal(before, Scalar<string>(connection, "SELECT string_agg(xmin::text || ' ' || t::text, E'\\n' ORDER BY id) FROM trust_metrics t"));
     }
@@ -88,7 +91,7 @@ public sealed partial class MainJobTests
         Skip.IfNot(TestPostgres.IsAvailable, TestPostgres.NotInstalledReason);
         string connectionString = TrustMetricsFixtureLoader.NewDatabaseWithFixture("mainjob_real");
 
-        ShellResult result = DemoProcess.Run(["-Path", RepositoryPaths.RealWorkbookDirectory, "-ConnectionString", connectionString, "-CompareWithWorkbooks"]);
+        DemoResult result = DemoProcess.Run(["-Path", RepositoryPaths.RealWorkbookDirectory, "-ConnectionString", connectionString, "-CompareWithWorkbooks"]);
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.DoesNotContain("generated", result.Output, StringComparison.Ordinal);
@@ -126,7 +129,7 @@ public sealed partial class MainJobTests
         using var folder = new TempDirectory();
         string data = folder.File("postgres");
 
-        ShellResult result = DemoProcess.Run(["-DataDirectory", data, "-WorkbookDirectory", folder.File("generated"), "-CompareWithWorkbooks"]);
+        DemoResult result = DemoProcess.Run(["-DataDirectory", data, "-WorkbookDirectory", folder.File("generated"), "-CompareWithWorkbooks"]);
 
         Assert.True(result.ExitCode == 0, result.ToString());
 
@@ -150,14 +153,11 @@ public sealed partial class MainJobTests
         TrustMetricsFixtureLoader.LoadSynthetic(connectionString, [("RXX", "A REAL NHS TRUST")], [new DateTime(2024, 8, 1)]);
         using var workbooks = new TempDirectory();
 
-        ShellResult result = DemoProcess.Run(["-ConnectionString", connectionString, "-WorkbookDirectory", workbooks.Path]);
+        DemoResult result = DemoProcess.Run(["-ConnectionString", connectionString, "-WorkbookDirectory", workbooks.Path]);
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("holds 1 row(s) of other trusts", result.Error, StringComparison.Ordinal);
-        using var connection = new NpgsqlConnection(connectionString);
-        connection.Open();
-        Assert.Equal(1L, Scalar<long>(connection, "SELECT count(*) FROM trust_metrics"));
-        Assert.Equal(0L, Scalar<long>(connection, "SELECT count(*) FROM trust_metrics WHERE community_data IS NOT NULL"));
+        AssertUntouched(connectionString);
     }
 
     [Fact]
@@ -165,19 +165,150 @@ public sealed partial class MainJobTests
     {
         using var empty = new TempDirectory();
 
-        ShellResult result = DemoProcess.Run([], new Dictionary<string, string?> { ["NHSCOMMUNITY_PG_BIN"] = empty.Path });
+        DemoResult result = DemoProcess.Run([], new Dictionary<string, string?> { ["NHSCOMMUNITY_PG_BIN"] = empty.Path });
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("sudo apt-get install postgresql", result.Error, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void An_unknown_option_is_a_usage_error()
+    [Theory]
+    [InlineData("-Nonsense", "Unknown option '-Nonsense'.")]
+    [InlineData("-Path", "Option '-Path' needs a value.")]
+    public void A_bad_option_prints_the_usage(string argument, string message)
     {
-        ShellResult result = DemoProcess.Run(["-Nonsense"]);
+        DemoResult result = DemoProcess.Run([argument]);
 
         Assert.Equal(2, result.ExitCode);
-        Assert.Contains("Unknown option '-Nonsense'", result.Error, StringComparison.Ordinal);
+        Assert.StartsWith(message + "\n\nUsage: dotnet run --project src/NhsCommunity.Demo -c Release [-- options]\n", result.Error.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+        Assert.Contains("  -Fresh ", result.Error, StringComparison.Ordinal);
+        Assert.Equal("", result.Output);
+    }
+
+    /// <summary>Each bad path is refused, naming it, before a server is started or a folder made.</summary>
+    [Fact]
+    public void Paths_are_checked_before_a_server_is_started()
+    {
+        using var folder = new TempDirectory();
+        string data = folder.File("postgres");
+        string missing = folder.File("missing.xlsx");
+        string empty = Directory.CreateDirectory(folder.File("empty")).FullName;
+        string workbook = folder.File("Community-health-services-waiting-lists-2024-25-August.xlsx");
+        File.WriteAllText(workbook, "never read");
+        string aFile = folder.File("a-file");
+        File.WriteAllText(aFile, "");
+
+        var cases = new (string[] Arguments, string Message)[]
+        {
+            (["-Path", missing], $"-Path: '{missing}' does not exist."),
+            (["-Path", empty], $"-Path: the folder '{empty}' holds no .xlsx workbooks."),
+            (["-Path", workbook, "-Trusts", folder.File("trusts.csv")], $"-Trusts: '{folder.File("trusts.csv")}' does not exist."),
+            (["-Trusts", aFile], "-Trusts seeds trust_metrics for your own workbooks: give them with -Path (the generated workbooks seed their own trusts)."),
+            (["-Path", workbook, "-WorkbookDirectory", aFile], $"-WorkbookDirectory: '{aFile}' is a file; give a folder (it is created if missing)."),
+            (["-Fresh", "-ConnectionString", "Host=127.0.0.1;Port=1;Database=none;Username=nobody"], "-Fresh starts the program's own local database afresh; it never empties a database given with -ConnectionString or NHSCOMMUNITY_CONNECTION."),
+        };
+        foreach (var (arguments, message) in cases)
+        {
+            DemoResult result = DemoProcess.Run([.. arguments, "-DataDirectory", data]);
+
+            Assert.True(result.ExitCode == 2, result.ToString());
+            Assert.Equal(message, result.Error.Trim());
+            Assert.DoesNotContain("PostgreSQL", result.Output, StringComparison.Ordinal);
+            Assert.False(Directory.Exists(data), "no server was started: " + string.Join(' ', arguments));
+        }
+
+        DemoResult dataIsFile = DemoProcess.Run(["-DataDirectory", aFile]);
+        Assert.Equal(2, dataIsFile.ExitCode);
+        Assert.Equal($"-DataDirectory: '{aFile}' is a file; give a folder (it is created if missing).", dataIsFile.Error.Trim());
+    }
+
+    [SkippableFact]
+    public void Workbooks_given_with_Path_are_refused_by_a_database_that_holds_the_generated_trusts()
+    {
+        Skip.IfNot(TestPostgres.IsAvailable, TestPostgres.NotInstalledReason);
+        string connectionString = TestPostgres.NewDatabase("mainjob_synthetic");
+        SyntheticProvider trust = SyntheticProviders.NhsTrusts[0];
+        TrustMetricsFixtureLoader.LoadSynthetic(connectionString, [(trust.Code, trust.Name)], [new DateTime(2024, 8, 1)]);
+        using var workbooks = new TempDirectory();
+        SyntheticHistory.Write(workbooks.Path, new DateTime(2024, 8, 1), 1);
+
+        DemoResult result = DemoProcess.Run(["-Path", workbooks.Path, "-ConnectionString", connectionString]);
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Matches(@"^trust_metrics in \S+/mainjob_synthetic\S* holds 1 row\(s\) of the generated \(synthetic\) trusts: your workbooks' figures would land beside synthetic data\. Use a database without them\.$", result.Error.Trim());
+        AssertUntouched(connectionString);
+    }
+
+    /// <summary>
+    /// The generated run, then the user's real workbooks on the same local server: the real months go into a
+    /// database of their own and the synthetic one is untouched. A synthetic database that holds other trusts
+    /// (as an older version left it) is refused with the way out, and -Fresh takes it.
+    /// </summary>
+    [SkippableFact]
+    public void Real_workbooks_after_a_generated_run_get_their_own_local_database_and_Fresh_starts_a_mixed_one_afresh()
+    {
+        Skip.IfNot(RepositoryPaths.HasRealWorkbooks, RepositoryPaths.NoSharedReason);
+        Skip.IfNot(TestPostgres.IsAvailable, TestPostgres.NotInstalledReason);
+        using var folder = new TempDirectory();
+        string data = folder.File("postgres");
+        string[] local = ["-DataDirectory", data, "-WorkbookDirectory", folder.File("generated")];
+
+        DemoResult generated = DemoProcess.Run(local);
+        Assert.True(generated.ExitCode == 0, generated.ToString());
+        Assert.Matches(@"Database: \S+/nhscommunity\r?\n", generated.Output);
+        string synthetic = SnapshotOf(data, "nhscommunity");
+
+        DemoResult real = DemoProcess.Run(["-Path", RepositoryPaths.RealWorkbookDirectory, .. local]);
+        Assert.True(real.ExitCode == 0, real.ToString());
+        Assert.Matches(@"Database: \S+/nhscommunity_workbooks\r?\n", real.Output);
+        Assert.Contains("your workbooks have a local database of their own, 'nhscommunity_workbooks' (the generated ones use 'nhscommunity')", real.Output, StringComparison.Ordinal);
+        Assert.Equal(synthetic, SnapshotOf(data, "nhscommunity"));
+        using (LocalPostgresServer server = LocalPostgresServer.Start(data))
+        using (var connection = new NpgsqlConnection(server.ConnectionString("nhscommunity_workbooks")))
+        {
+            connection.Open();
+            Assert.Equal(
+                "2024-08-01,2024-12-01,2025-01-01,2025-07-01",
+                Scalar<string>(connection, "SELECT string_agg(DISTINCT period::text, ',' ORDER BY period::text) FROM trust_metrics WHERE community_data IS NOT NULL"));
+            Assert.Equal(0L, Scalar<long>(connection, $"SELECT count(*) FROM trust_metrics WHERE (trust_code, trust_name) IN ({string.Join(", ", SyntheticProviders.NhsTrusts.Select(t => $"('{t.Code}', '{t.Name}')"))})"));
+
+            // What the old program did: a real trust's row in the synthetic database.
+            using var mix = new NpgsqlConnection(server.ConnectionString("nhscommunity"));
+            mix.Open();
+            using var insert = new NpgsqlCommand("INSERT INTO trust_metrics (trust_code, trust_name, period, data_type) VALUES ('RXX', 'A REAL NHS TRUST', '2020-01-01', 'monthly')", mix);
+            insert.ExecuteNonQuery();
+        }
+
+        DemoResult refused = DemoProcess.Run(local);
+        Assert.True(refused.ExitCode == 2, refused.ToString());
+        Assert.Matches(
+            $@"^trust_metrics in \S+/nhscommunity already holds 1 row\(s\) of other trusts: the generated workbooks would put synthetic data beside them\. Start afresh with -Fresh \(it drops the local database 'nhscommunity' in {Regex.Escape(data)} and creates it again\), or give another folder with -DataDirectory\.$",
+            refused.Error.Trim());
+
+        DemoResult fresh = DemoProcess.Run(["-Fresh", .. local]);
+        Assert.True(fresh.ExitCode == 0, fresh.ToString());
+        Assert.Contains("-Fresh: dropped the local database 'nhscommunity'; starting afresh", fresh.Output, StringComparison.Ordinal);
+        Assert.Contains("Coverage checks passed.", fresh.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("A REAL NHS TRUST", SnapshotOf(data, "nhscommunity"), StringComparison.Ordinal);
+        Assert.Equal(SyntheticProviders.NhsTrusts.Count * 12, SnapshotOf(data, "nhscommunity").Split('\n').Length);
+        Assert.Empty(ProcessesMentioning(data));
+    }
+
+    /// <summary>Every row of a local database's trust_metrics as text, the server started for the look and stopped.</summary>
+    private static string SnapshotOf(string dataDirectory, string database)
+    {
+        using LocalPostgresServer server = LocalPostgresServer.Start(dataDirectory);
+        using var connection = new NpgsqlConnection(server.ConnectionString(database));
+        connection.Open();
+        return Scalar<string>(connection, "SELECT string_agg(trust_code || ' ' || trust_name || ' ' || period || ' ' || coalesce(md5(community_data::text), '-'), E'\\n' ORDER BY trust_code, period) FROM trust_metrics");
+    }
+
+    /// <summary>The refused run wrote nothing: the one seeded row is still the only one, with no document.</summary>
+    private static void AssertUntouched(string connectionString)
+    {
+        using var connection = new NpgsqlConnection(connectionString);
+        connection.Open();
+        Assert.Equal(1L, Scalar<long>(connection, "SELECT count(*) FROM trust_metrics"));
+        Assert.Equal(0L, Scalar<long>(connection, "SELECT count(*) FROM trust_metrics WHERE community_data IS NOT NULL"));
     }
 
     private static T Scalar<T>(NpgsqlConnection connection, string sql)

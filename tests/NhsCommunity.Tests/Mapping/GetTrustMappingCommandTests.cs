@@ -74,30 +74,30 @@ public class GetTrustMappingCommandTests
 
         Assert.Equal([], result.Errors.Select(e => e.FullyQualifiedErrorId + ": " + e));
         var entries = result.Output.Select(o => (TrustMappingEntry)o.BaseObject).ToList();
-        Assert.Equal(providers.Keys.Union(database.Keys).Order(StringComparer.Ordinal), entries.Select(e => e.Code));
+        Assert.Equal(providers.Keys.Union(database.Keys).Order(StringComparer.Ordinal), entries.Select(e => e.TrustCode));
         foreach (TrustMappingEntry entry in entries)
         {
-            bool inWorkbooks = providers.TryGetValue(entry.Code, out var periods);
-            bool inDatabase = database.TryGetValue(entry.Code, out string? name);
+            bool inWorkbooks = providers.TryGetValue(entry.TrustCode, out var periods);
+            bool inDatabase = database.TryGetValue(entry.TrustCode, out string? name);
             TrustMappingStatus expected = !inWorkbooks ? TrustMappingStatus.InDatabaseNotInWorkbooks
-                : !TrustCodes.IsNhsTrust(entry.Code) ? TrustMappingStatus.NonNhsProvider
+                : !TrustCodes.IsNhsTrust(entry.TrustCode) ? TrustMappingStatus.NonNhsProvider
                 : inDatabase ? TrustMappingStatus.Matched
                 : TrustMappingStatus.NhsTrustNotInDatabase;
             Assert.Equal(expected, entry.Status);
             Assert.Equal(inDatabase ? name : "", entry.DatabaseName);
-            Assert.Equal(periods?.ToArray() ?? [], entry.Periods);
-            Assert.Equal(string.Join(';', (periods ?? []).Select(p => p.ToString("yyyy-MM", CultureInfo.InvariantCulture))), entry.PeriodList);
+            Assert.Equal(periods?.ToArray() ?? [], entry.PeriodDates);
+            Assert.Equal(string.Join(';', (periods ?? []).Select(p => p.ToString("yyyy-MM", CultureInfo.InvariantCulture))), entry.Periods);
             Assert.Equal(entry.NameDifference.Length > 0, entry.NameDiffers);
         }
 
-        TrustMappingEntry tad = entries.Single(e => e.Code == "TAD");
+        TrustMappingEntry tad = entries.Single(e => e.TrustCode == "TAD");
         Assert.Equal(TrustMappingStatus.Matched, tad.Status);
         Assert.Equal(4, tad.PeriodCount);
-        Assert.Contains(entries, e => e.Status == TrustMappingStatus.NonNhsProvider && e.Code == "NQV");
+        Assert.Contains(entries, e => e.Status == TrustMappingStatus.NonNhsProvider && e.TrustCode == "NQV");
         Assert.Contains(entries, e => e.Status == TrustMappingStatus.NhsTrustNotInDatabase);
         Assert.Equal("workbook: NHS FOUNDATION; database: (nothing else)", tad.NameDifference);
         Assert.Equal("BRADFORD DISTRICT CARE TRUST", tad.DatabaseName);
-        TrustMappingEntry rgt = entries.Single(e => e.Code == "RGT");
+        TrustMappingEntry rgt = entries.Single(e => e.TrustCode == "RGT");
         Assert.False(rgt.NameDiffers, rgt.NameDifference);
         Assert.Equal([tad], entries.Where(e => e.NameDiffers));
     }
@@ -121,7 +121,7 @@ public class GetTrustMappingCommandTests
         Assert.Contains("TAD|Matched|2024-08", byPath);
 
         static string Report(IEnumerable<PSObject> output) =>
-            string.Join('\n', output.Select(o => (TrustMappingEntry)o.BaseObject).Select(e => $"{e.Code}|{e.Status}|{e.PeriodList}|{e.WorkbookName}|{e.DatabaseName}"));
+            string.Join('\n', output.Select(o => (TrustMappingEntry)o.BaseObject).Select(e => $"{e.TrustCode}|{e.Status}|{e.Periods}|{e.WorkbookName}|{e.DatabaseName}"));
     }
 
     [Fact]

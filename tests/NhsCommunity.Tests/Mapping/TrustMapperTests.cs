@@ -37,14 +37,14 @@ public class TrustMapperTests
             Record("QE1", "NHS Lancashire and South Cumbria ICB", August2024, OrganisationType.ICB),
         ]);
 
-        var entries = mapper.Map(Database).ToDictionary(e => e.Code);
+        var entries = mapper.Map(Database).ToDictionary(e => e.TrustCode);
 
         Assert.Equal(["NQV", "RGT", "RX9", "RY6", "RYJ", "TAD"], entries.Keys.Order(StringComparer.Ordinal));
 
         TrustMappingEntry rgt = entries["RGT"];
         Assert.Equal(TrustMappingStatus.Matched, rgt.Status);
-        Assert.Equal([August2024, December2024], rgt.Periods);
-        Assert.Equal("2024-08;2024-12", rgt.PeriodList);
+        Assert.Equal([August2024, December2024], rgt.PeriodDates);
+        Assert.Equal("2024-08;2024-12", rgt.Periods);
         Assert.False(rgt.NameDiffers); // case only
         Assert.Equal("", rgt.NameDifference);
         Assert.Equal("CAMBRIDGE UNIVERSITY HOSPITALS NHS FOUNDATION TRUST", rgt.DatabaseName);
@@ -64,8 +64,8 @@ public class TrustMapperTests
 
         TrustMappingEntry rx9 = entries["RX9"];
         Assert.Equal(TrustMappingStatus.InDatabaseNotInWorkbooks, rx9.Status);
-        Assert.Empty(rx9.Periods);
-        Assert.Equal("", rx9.PeriodList);
+        Assert.Empty(rx9.PeriodDates);
+        Assert.Equal("", rx9.Periods);
         Assert.Null(rx9.FirstPeriod);
     }
 
@@ -88,7 +88,7 @@ public class TrustMapperTests
         var entries = await mapper.MapAsync(new ListDirectory(Database), CancellationToken.None);
 
         Assert.Equal(Database.Length, entries.Count);
-        Assert.Equal(TrustMappingStatus.Matched, entries.Single(e => e.Code == "RGT").Status);
+        Assert.Equal(TrustMappingStatus.Matched, entries.Single(e => e.TrustCode == "RGT").Status);
     }
 
     [Theory]

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using NhsCommunity.Tests.Infrastructure;
 
 namespace NhsCommunity.Tests.Reports;
 
@@ -11,7 +12,7 @@ internal static class ChromiumBrowser
         .SelectMany(name => (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator).Select(dir => Path.Combine(dir, name)))
         .FirstOrDefault(File.Exists);
 
-    public static bool IsAvailable => Executable is not null;
+    public static bool IsAvailable => Prerequisite.Check(Executable is not null, NotInstalledReason);
 
     public static string DumpDom(string htmlFile) => Run(htmlFile, "--dump-dom");
 

@@ -188,15 +188,8 @@ public sealed class BadWorkbookTests : IDisposable
         return path;
     }
 
-    private static WorkbookFormatException AssertProblem(string path, string errorId, string messagePart)
-    {
-        var problem = Assert.Throws<WorkbookFormatException>(() => new WorkbookImporter().Read(path));
-        Assert.Equal(errorId, problem.ErrorId);
-        Assert.Equal(Path.GetFullPath(path), problem.File);
-        Assert.Contains(Path.GetFullPath(path), problem.Message, StringComparison.Ordinal);
-        Assert.Contains(messagePart, problem.Message, StringComparison.Ordinal);
-        return problem;
-    }
+    private static WorkbookFormatException AssertProblem(string path, string errorId, string messagePart) =>
+        DamagedWorkbookTests.AssertProblem(path, errorId, messagePart);
 
     // The cell the error names must be the one holding the bad value, read independently.
     private static void AssertCellHolds(string path, WorkbookFormatException problem, object expected)

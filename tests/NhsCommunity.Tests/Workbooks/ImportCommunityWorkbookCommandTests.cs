@@ -110,6 +110,22 @@ public sealed class ImportCommunityWorkbookCommandTests : IClassFixture<ImportCo
     }
 
     [Fact]
+    public void A_zip_bomb_among_good_files_is_one_error_naming_file_and_sheet_and_the_good_files_are_still_read()
+    {
+        string bomb = WorkbookDamage.InflateSheet(_files.Paths[1], Beside("bomb", "Community-health-services-waiting-lists-2024-25-October.xlsx"), "Table 4c", 1L << 28);
+        ScriptResult result = _session.Run(
+            "Import-CommunityWorkbook -LiteralPath $files[0], $bomb, $files[1]",
+            new Dictionary<string, object?> { ["files"] = _files.Paths.ToArray(), ["bomb"] = bomb });
+
+        ErrorRecord error = Assert.Single(result.Errors);
+        Assert.Equal("WorkbookTooLarge," + CmdletType, error.FullyQualifiedErrorId);
+        Assert.Equal(bomb, error.TargetObject);
+        Assert.Contains(bomb, error.Exception.Message, StringComparison.Ordinal);
+        Assert.Contains("sheet 'Table 4c'", error.Exception.Message, StringComparison.Ordinal);
+        Assert.Equal(_files.ProviderRecordCounts[0] + _files.ProviderRecordCounts[1], result.Output.Count);
+    }
+
+    [Fact]
     public void A_path_that_matches_nothing_is_an_ObjectNotFound_error()
     {
         ScriptResult result = _session.Run("Import-CommunityWorkbook -Path ($dir + '/no-such-*.xlsx'), ($dir + '/missing.xlsx')", Vars());

@@ -20,9 +20,15 @@ internal sealed class ExcelDataReaderCellSource : ICellSource
     }
 
     public ExcelDataReaderCellSource(string path, CancellationToken cancellationToken)
+        : this(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read), cancellationToken)
     {
-        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
-        using IExcelDataReader reader = ExcelReaderFactory.CreateReader(file);
+    }
+
+    /// <summary>Reads every sheet from <paramref name="file"/> (a snapshot of the workbook) and disposes it.</summary>
+    public ExcelDataReaderCellSource(Stream file, CancellationToken cancellationToken)
+    {
+        using Stream owned = file;
+        using IExcelDataReader reader = ExcelReaderFactory.CreateReader(owned);
         var sheets = new List<SheetGrid>();
         do
         {

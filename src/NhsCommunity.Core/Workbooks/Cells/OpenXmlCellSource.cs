@@ -9,7 +9,9 @@ namespace NhsCommunity.Workbooks.Cells;
 /// The fast path for .xlsx: streams each sheet's XML straight out of the zip with an XmlReader, keeping only
 /// cells that have a value. The real sheets are 200 styled columns wide with a tenth of the cells filled, so
 /// skipping the empty &lt;c/&gt; elements without looking inside them is most of the work saved. Band sheets
-/// are read in parallel, each worker with its own FileStream and ZipArchive (ZipArchive is not thread-safe).
+/// are read in parallel, each worker with its own ZipArchive (ZipArchive is not thread-safe) over the one
+/// snapshot of the file's bytes, so every sheet comes from the same file even if it is replaced meanwhile.
+/// Every part inflates through <see cref="InflatedPart"/>, which caps its size and ratio.
 /// </summary>
 internal sealed class OpenXmlCellSource : ICellSource
 {
@@ -26,18 +28,26 @@ internal sealed class OpenXmlCellSource : ICellSource
     };
 
     private readonly string _path;
-    private readonly FileStream _file;
+    private readonly byte[] _bytes;
+    private readonly WorkbookLimits _limits;
     private readonly ZipArchive _archive;
     private readonly string[] _sheetEntries;
     private readonly string[] _sharedStrings;
+    private readonly bool[] _dateStyles;
 
     public OpenXmlCellSource(string path)
+        : this(path, WorkbookSnapshot.Read(path, WorkbookLimits.Default), WorkbookLimits.Default)
+    {
+    }
+
+    public OpenXmlCellSource(string path, byte[] bytes, WorkbookLimits limits)
     {
         _path = path;
-        _file = OpenFile(path);
+        _bytes = bytes;
+        _limits = limits;
+        _archive = OpenArchive();
         try
         {
-            _archive = new ZipArchive(_file, ZipArchiveMode.Read, leaveOpen: false);
             string workbookPart = FindWorkbookPart(_archive)
                 ?? throw new WorkbookFormatException(
                     WorkbookErrorIds.NotAWorkbook,
@@ -50,10 +60,15 @@ internal sealed class OpenXmlCellSource : ICellSource
                 .Select(r => ResolveTarget(workbookPart, r.Target))
                 .FirstOrDefault();
             _sharedStrings = sharedStringsPart is null ? [] : ReadSharedStrings(_archive, sharedStringsPart);
+            string? stylesPart = workbookRelationships.Values
+                .Where(r => r.Type.EndsWith("/styles", StringComparison.Ordinal))
+                .Select(r => ResolveTarget(workbookPart, r.Target))
+                .FirstOrDefault(part => FindEntry(_archive, part) is not null);
+            _dateStyles = stylesPart is null ? [] : ReadPart(stylesPart, $"the styles part '{stylesPart}'", null, CellStyles.ReadDateStyles);
         }
         catch
         {
-            _file.Dispose();
+            _archive.Dispose();
             throw;
         }
     }
@@ -65,8 +80,8 @@ internal sealed class OpenXmlCellSource : ICellSource
         // Titles sit in the first rows; reading stops there, so a sheet's bulk is never inflated for its title.
         const int TitleRows = 10;
         string? title = null;
-        using XmlReader reader = OpenPart(_archive, _sheetEntries[sheetIndex]);
-        ReadCells(reader, _sharedStrings, (row, cell) =>
+        using XmlReader reader = OpenPart(_archive, _sheetEntries[sheetIndex], SheetNames[sheetIndex]);
+        Guard(SheetNames[sheetIndex], () => ReadCells(reader, _sharedStrings, _dateStyles, (row, cell) =>
         {
             if (row > TitleRows)
             {
@@ -80,7 +95,7 @@ internal sealed class OpenXmlCellSource : ICellSource
             }
 
             return true;
-        }, cancellationToken);
+        }, cancellationToken));
         return title;
     }
 
@@ -104,8 +119,7 @@ internal sealed class OpenXmlCellSource : ICellSource
             Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers, CancellationToken = cancellationToken }, worker =>
             {
                 // Worker 0 is the calling thread's share and reuses the archive already open.
-                using FileStream? file = worker == 0 ? null : OpenFile(_path);
-                using ZipArchive? own = file is null ? null : new ZipArchive(file, ZipArchiveMode.Read, leaveOpen: false);
+                using ZipArchive? own = worker == 0 ? null : OpenArchive();
                 ZipArchive archive = own ?? _archive;
                 for (int i = Interlocked.Increment(ref next); i < sheetIndexes.Count; i = Interlocked.Increment(ref next))
                 {
@@ -123,16 +137,52 @@ internal sealed class OpenXmlCellSource : ICellSource
 
     public void Dispose() => _archive.Dispose();
 
-    private static FileStream OpenFile(string path) =>
-        new(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16, FileOptions.RandomAccess);
+    private ZipArchive OpenArchive() => new(new MemoryStream(_bytes, writable: false), ZipArchiveMode.Read, leaveOpen: false);
 
     private SheetGrid ReadGrid(ZipArchive archive, int sheetIndex, CancellationToken cancellationToken)
     {
-        ZipArchiveEntry entry = FindEntry(archive, _sheetEntries[sheetIndex])
-            ?? throw new InvalidDataException($"The workbook refers to part '{_sheetEntries[sheetIndex]}', which is not in the file.");
-        using Stream part = entry.Open();
-        return new SheetGrid(SheetNames[sheetIndex], SheetDataScanner.ReadRows(part, entry.Length, _sharedStrings, cancellationToken));
+        string sheet = SheetNames[sheetIndex];
+        return Guard(sheet, () =>
+        {
+            ZipArchiveEntry entry = FindEntry(archive, _sheetEntries[sheetIndex])
+                ?? throw new InvalidDataException($"The workbook refers to part '{_sheetEntries[sheetIndex]}', which is not in the file.");
+            using var part = new InflatedPart(entry, _limits, _path, $"sheet '{sheet}'", sheet);
+            long expected = Math.Min(entry.Length, _limits.MaxPartBytes);
+            return new SheetGrid(sheet, SheetDataScanner.ReadRows(part, expected, _sharedStrings, _dateStyles, cancellationToken));
+        });
     }
+
+    /// <summary>Damage found inside a part becomes an error naming the file and the part (a sheet, or the shared strings).</summary>
+    private T Guard<T>(string where, string? sheet, Func<T> read)
+    {
+        try
+        {
+            return read();
+        }
+        catch (Exception e) when (e is InvalidDataException or XmlException or EndOfStreamException or FormatException or OverflowException)
+        {
+            throw new WorkbookFormatException(
+                WorkbookErrorIds.Corrupt,
+                _path,
+                $"'{_path}', {where}: the part is incomplete or damaged ({e.Message}), so it cannot be read exactly. It may be a partial download or a damaged copy: download the workbook again.",
+                sheet,
+                inner: e);
+        }
+    }
+
+    private T Guard<T>(string sheet, Func<T> read) => Guard($"sheet '{sheet}'", sheet, read);
+
+    private void Guard(string sheet, Action read) => Guard<bool>(sheet, () =>
+    {
+        read();
+        return true;
+    });
+
+    private T ReadPart<T>(string part, string where, string? sheet, Func<XmlReader, T> read) => Guard(where, sheet, () =>
+    {
+        using XmlReader reader = OpenPart(_archive, part, sheet, where);
+        return read(reader);
+    });
 
     /// <summary>Every cell through XmlReader: the slower, general reading, kept to check the scanner against.</summary>
     internal SheetGrid ReadGridWithXmlReader(int sheetIndex, CancellationToken cancellationToken)
@@ -140,9 +190,9 @@ internal sealed class OpenXmlCellSource : ICellSource
         var rows = new List<SheetRow>(256);
         var cells = new List<SheetCell>(64);
         int currentRow = 0;
-        using (XmlReader reader = OpenPart(_archive, _sheetEntries[sheetIndex]))
+        using (XmlReader reader = OpenPart(_archive, _sheetEntries[sheetIndex], SheetNames[sheetIndex]))
         {
-            ReadCells(reader, _sharedStrings, (row, cell) =>
+            ReadCells(reader, _sharedStrings, _dateStyles, (row, cell) =>
             {
                 if (row != currentRow)
                 {
@@ -172,7 +222,7 @@ internal sealed class OpenXmlCellSource : ICellSource
     /// Calls <paramref name="onCell"/> for every cell with a value, in document order, until it returns false.
     /// Names are compared by reference against the reader's name table, which is what makes the loop cheap.
     /// </summary>
-    private static void ReadCells(XmlReader reader, string[] sharedStrings, Func<int, SheetCell, bool> onCell, CancellationToken cancellationToken)
+    private static void ReadCells(XmlReader reader, string[] sharedStrings, bool[] dateStyles, Func<int, SheetCell, bool> onCell, CancellationToken cancellationToken)
     {
         XmlNameTable names = reader.NameTable;
         string sheetData = names.Add("sheetData");
@@ -180,6 +230,7 @@ internal sealed class OpenXmlCellSource : ICellSource
         string cellName = names.Add("c");
         string valueName = names.Add("v");
         string inlineName = names.Add("is");
+        string formulaName = names.Add("f");
 
         // By local name: writers may prefix the SpreadsheetML namespace (<x:sheetData>), which ReadToFollowing would miss.
         while (reader.Read() && !(reader.NodeType == XmlNodeType.Element && ReferenceEquals(reader.LocalName, sheetData)))
@@ -224,8 +275,10 @@ internal sealed class OpenXmlCellSource : ICellSource
                 string? reference = reader.GetAttribute("r");
                 column = reference is null ? column + 1 : CellReference.ParseColumn(reference);
                 string? type = reader.GetAttribute("t");
+                bool dateStyle = CellStyles.IsDate(dateStyles, reader.GetAttribute("s"));
                 string? value = null;
                 string? inline = null;
+                bool formula = false;
                 int cellDepth = reader.Depth;
                 reader.Read();
                 while (!reader.EOF && !(reader.NodeType == XmlNodeType.EndElement && reader.Depth == cellDepth))
@@ -243,6 +296,7 @@ internal sealed class OpenXmlCellSource : ICellSource
                         }
                         else
                         {
+                            formula |= ReferenceEquals(child, formulaName);
                             reader.Skip();
                         }
 
@@ -252,7 +306,7 @@ internal sealed class OpenXmlCellSource : ICellSource
                     reader.Read();
                 }
 
-                if (ToCell(column, type, value, inline, sharedStrings) is SheetCell cell && !onCell(row, cell))
+                if (ToCell(column, type, dateStyle, formula, value, inline, sharedStrings) is SheetCell cell && !onCell(row, cell))
                 {
                     return;
                 }
@@ -267,8 +321,13 @@ internal sealed class OpenXmlCellSource : ICellSource
         }
     }
 
-    private static SheetCell? ToCell(int column, string? type, string? value, string? inline, string[] sharedStrings)
+    private static SheetCell? ToCell(int column, string? type, bool dateStyle, bool formula, string? value, string? inline, string[] sharedStrings)
     {
+        if (formula && value is null)
+        {
+            return SheetCell.FormulaWithoutValue(column);
+        }
+
         switch (type)
         {
             case "s":
@@ -287,8 +346,9 @@ internal sealed class OpenXmlCellSource : ICellSource
             case "inlineStr":
                 return inline is null ? null : SheetCell.FromText(column, inline);
             case "str":
-            case "e":
                 return value is null ? null : SheetCell.FromText(column, value);
+            case "e":
+                return value is null ? null : SheetCell.FromError(column, value);
             case "b":
                 return value is null ? null : SheetCell.FromText(column, value == "1" ? "TRUE" : "FALSE");
             case "d":
@@ -300,7 +360,7 @@ internal sealed class OpenXmlCellSource : ICellSource
                 }
 
                 return double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double number)
-                    ? SheetCell.FromNumber(column, number)
+                    ? SheetCell.FromNumber(column, number, dateStyle)
                     : SheetCell.FromText(column, value);
         }
     }
@@ -352,10 +412,10 @@ internal sealed class OpenXmlCellSource : ICellSource
         return runs?.ToString() ?? single ?? "";
     }
 
-    private static string[] ReadSharedStrings(ZipArchive archive, string part)
+    private string[] ReadSharedStrings(ZipArchive archive, string part) => Guard($"the shared strings part '{part}'", null, () =>
     {
         var strings = new List<string>();
-        using XmlReader reader = OpenPart(archive, part);
+        using XmlReader reader = OpenPart(archive, part, null, $"the shared strings part '{part}'");
         while (!reader.EOF)
         {
             if (reader.NodeType == XmlNodeType.Element && reader.LocalName == "si")
@@ -367,15 +427,15 @@ internal sealed class OpenXmlCellSource : ICellSource
             reader.Read();
         }
 
-        return [.. strings];
-    }
+        return strings.ToArray();
+    });
 
-    private static (IReadOnlyList<string> Names, string[] Entries) ReadSheetList(
+    private (IReadOnlyList<string> Names, string[] Entries) ReadSheetList(
         ZipArchive archive, string workbookPart, Dictionary<string, (string Type, string Target)> relationships)
     {
         var names = new List<string>();
         var entries = new List<string>();
-        using XmlReader reader = OpenPart(archive, workbookPart);
+        using XmlReader reader = OpenPart(archive, workbookPart, null);
         while (reader.Read())
         {
             if (reader.NodeType != XmlNodeType.Element || reader.LocalName != "sheet")
@@ -406,7 +466,7 @@ internal sealed class OpenXmlCellSource : ICellSource
         return (names, [.. entries]);
     }
 
-    private static string? FindWorkbookPart(ZipArchive archive)
+    private string? FindWorkbookPart(ZipArchive archive)
     {
         if (FindEntry(archive, "_rels/.rels") is null)
         {
@@ -419,7 +479,7 @@ internal sealed class OpenXmlCellSource : ICellSource
             .FirstOrDefault(part => FindEntry(archive, part) is not null);
     }
 
-    private static Dictionary<string, (string Type, string Target)> ReadRelationships(ZipArchive archive, string part)
+    private Dictionary<string, (string Type, string Target)> ReadRelationships(ZipArchive archive, string part)
     {
         var relationships = new Dictionary<string, (string, string)>(StringComparer.Ordinal);
         if (FindEntry(archive, part) is null)
@@ -427,7 +487,7 @@ internal sealed class OpenXmlCellSource : ICellSource
             return relationships;
         }
 
-        using XmlReader reader = OpenPart(archive, part);
+        using XmlReader reader = OpenPart(archive, part, null);
         while (reader.Read())
         {
             if (reader.NodeType == XmlNodeType.Element && reader.LocalName == "Relationship" && reader.NamespaceURI == RelationshipsNamespace
@@ -477,10 +537,12 @@ internal sealed class OpenXmlCellSource : ICellSource
     private static ZipArchiveEntry? FindEntry(ZipArchive archive, string part) =>
         archive.GetEntry(part) ?? archive.Entries.FirstOrDefault(e => string.Equals(e.FullName, part, StringComparison.OrdinalIgnoreCase));
 
-    private static XmlReader OpenPart(ZipArchive archive, string part)
+    /// <summary>An XML reader over a part, inflating through the caps; <paramref name="where"/> names the part in errors.</summary>
+    private XmlReader OpenPart(ZipArchive archive, string part, string? sheet, string? where = null)
     {
         ZipArchiveEntry entry = FindEntry(archive, part)
             ?? throw new InvalidDataException($"The workbook refers to part '{part}', which is not in the file.");
-        return XmlReader.Create(entry.Open(), ReaderSettings);
+        where ??= sheet is null ? $"part '{part}'" : $"sheet '{sheet}'";
+        return XmlReader.Create(new InflatedPart(entry, _limits, _path, where, sheet), ReaderSettings);
     }
 }

@@ -19,19 +19,24 @@ internal sealed class SheetDataScanner
     private readonly byte[] _xml;
     private readonly int _length;
     private readonly string[] _sharedStrings;
+    private readonly bool[] _dateStyles;
     private int _position;
 
-    private SheetDataScanner(byte[] xml, int length, string[] sharedStrings)
+    private SheetDataScanner(byte[] xml, int length, string[] sharedStrings, bool[] dateStyles)
     {
         _xml = xml;
         _length = length;
         _sharedStrings = sharedStrings;
+        _dateStyles = dateStyles;
     }
 
     private ReadOnlySpan<byte> Xml => _xml.AsSpan(0, _length);
 
-    /// <summary>Inflates the part into a pooled buffer and returns its rows; the buffer goes back to the pool.</summary>
-    public static List<SheetRow> ReadRows(Stream part, long expectedLength, string[] sharedStrings, CancellationToken cancellationToken)
+    /// <summary>
+    /// Inflates the part into a pooled buffer and returns its rows; the buffer goes back to the pool. The part
+    /// must be whole: a sheet that stops before &lt;/sheetData&gt; or its root's end tag is refused, not read short.
+    /// </summary>
+    public static List<SheetRow> ReadRows(Stream part, long expectedLength, string[] sharedStrings, bool[] dateStyles, CancellationToken cancellationToken)
     {
         int capacity = expectedLength is > 0 and < int.MaxValue / 2 ? (int)expectedLength + 1 : 1 << 20;
         byte[] buffer = ArrayPool<byte>.Shared.Rent(capacity);
@@ -57,7 +62,7 @@ internal sealed class SheetDataScanner
                 length += read;
             }
 
-            return new SheetDataScanner(buffer, length, sharedStrings).Scan(cancellationToken);
+            return new SheetDataScanner(buffer, length, sharedStrings, dateStyles).Scan(cancellationToken);
         }
         finally
         {
@@ -72,19 +77,27 @@ internal sealed class SheetDataScanner
         int row = 0;
         int column = 0;
         bool inSheetData = false;
+        bool sheetDataClosed = false;
+        bool rowOpen = false;
+        string? root = null;
 
         while (NextTag(out Tag tag))
         {
             if (!inSheetData)
             {
-                if (tag.Kind == TagKind.Start && tag.Local.SequenceEqual("sheetData"u8))
+                if (tag.Kind == TagKind.Start)
                 {
-                    if (tag.SelfClosing)
+                    root ??= Encoding.UTF8.GetString(tag.Local);
+                    if (tag.Local.SequenceEqual("sheetData"u8))
                     {
-                        break;
-                    }
+                        if (tag.SelfClosing)
+                        {
+                            sheetDataClosed = true;
+                            break;
+                        }
 
-                    inSheetData = true;
+                        inSheetData = true;
+                    }
                 }
 
                 continue;
@@ -94,7 +107,18 @@ internal sealed class SheetDataScanner
             {
                 if (tag.Local.SequenceEqual("sheetData"u8))
                 {
+                    if (rowOpen)
+                    {
+                        throw new InvalidDataException($"row {row} is not closed before </sheetData>");
+                    }
+
+                    sheetDataClosed = true;
                     break;
+                }
+
+                if (tag.Local.SequenceEqual("row"u8))
+                {
+                    rowOpen = false;
                 }
 
                 continue;
@@ -114,10 +138,10 @@ internal sealed class SheetDataScanner
                     continue;
                 }
 
-                ReadOnlySpan<byte> reference = default, type = default;
-                ReadAttributes(tag, ref reference, ref type);
+                ReadOnlySpan<byte> reference = default, type = default, style = default;
+                ReadAttributes(tag, ref reference, ref type, ref style);
                 column = reference.IsEmpty ? column + 1 : ParseColumn(reference);
-                if (ReadCellContent(column, type) is SheetCell cell)
+                if (ReadCellContent(row, column, type, IsDateStyle(style)) is SheetCell cell)
                 {
                     cells.Add(cell);
                 }
@@ -131,15 +155,30 @@ internal sealed class SheetDataScanner
                     cells.Clear();
                 }
 
-                ReadOnlySpan<byte> reference = default, unused = default;
-                ReadAttributes(tag, ref reference, ref unused);
+                if (rowOpen)
+                {
+                    throw new InvalidDataException($"row {row} is not closed before the next row starts");
+                }
+
+                ReadOnlySpan<byte> reference = default, unused = default, unusedStyle = default;
+                ReadAttributes(tag, ref reference, ref unused, ref unusedStyle);
                 row = reference.IsEmpty ? row + 1 : ParseInt(reference);
                 column = 0;
-                if (tag.SelfClosing)
-                {
-                    continue;
-                }
+                rowOpen = !tag.SelfClosing;
             }
+        }
+
+        if (!sheetDataClosed)
+        {
+            throw new InvalidDataException(inSheetData
+                ? $"the sheet's XML stops after row {row}, before </sheetData>"
+                : "the sheet's XML has no <sheetData>");
+        }
+
+        // What follows the cells (merged ranges, page setup) is small; the root element must still close.
+        if (!FindEnd(root!))
+        {
+            throw new InvalidDataException($"the sheet's XML stops before </{root}>");
         }
 
         if (cells.Count > 0)
@@ -150,25 +189,61 @@ internal sealed class SheetDataScanner
         return rows;
     }
 
-    /// <summary>After the start tag of a &lt;c&gt;: reads &lt;v&gt; or &lt;is&gt;, skips &lt;f&gt; and anything else, stops after &lt;/c&gt;.</summary>
-    private SheetCell? ReadCellContent(int column, ReadOnlySpan<byte> type)
+    private bool FindEnd(string root)
+    {
+        byte[] name = Encoding.UTF8.GetBytes(root);
+        while (NextTag(out Tag tag))
+        {
+            if (tag.Kind == TagKind.End && tag.Local.SequenceEqual(name))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private bool IsDateStyle(ReadOnlySpan<byte> style) =>
+        !style.IsEmpty && Utf8Parser.TryParse(style, out int index, out int consumed) && consumed == style.Length
+            && (uint)index < (uint)_dateStyles.Length && _dateStyles[index];
+
+    /// <summary>After the start tag of a &lt;c&gt;: reads &lt;v&gt; or &lt;is&gt;, notes and skips &lt;f&gt; and anything else, stops after &lt;/c&gt;.</summary>
+    private SheetCell? ReadCellContent(int row, int column, ReadOnlySpan<byte> type, bool dateStyle)
     {
         int valueStart = -1, valueEnd = -1;
         string? complexValue = null;
         string? inline = null;
+        bool formula = false;
+        bool closed = false;
         while (NextTag(out Tag tag))
         {
             if (tag.Kind == TagKind.End)
             {
                 if (tag.Local.Length == 1 && tag.Local[0] == (byte)'c')
                 {
+                    closed = true;
                     break;
                 }
 
                 continue;
             }
 
-            if (tag.Kind != TagKind.Start || tag.SelfClosing)
+            if (tag.Kind != TagKind.Start)
+            {
+                continue;
+            }
+
+            if ((tag.Local.Length == 1 && tag.Local[0] == (byte)'c') || tag.Local.SequenceEqual("row"u8) || tag.Local.SequenceEqual("sheetData"u8))
+            {
+                throw new InvalidDataException($"cell {CellReference.ToA1(row, column)} is not closed");
+            }
+
+            if (tag.Local.Length == 1 && tag.Local[0] == (byte)'f')
+            {
+                formula = true;
+            }
+
+            if (tag.SelfClosing)
             {
                 continue;
             }
@@ -190,8 +265,18 @@ internal sealed class SheetDataScanner
             }
         }
 
+        if (!closed)
+        {
+            throw new InvalidDataException($"the sheet's XML stops inside cell {CellReference.ToA1(row, column)}");
+        }
+
         ReadOnlySpan<byte> simple = valueStart >= 0 ? Xml[valueStart..valueEnd] : default;
         bool hasValue = valueStart >= 0 || complexValue is not null;
+        if (formula && !hasValue)
+        {
+            return SheetCell.FormulaWithoutValue(column);
+        }
+
         if (type.SequenceEqual("s"u8))
         {
             if (!hasValue)
@@ -219,9 +304,14 @@ internal sealed class SheetDataScanner
         }
 
         string text = complexValue ?? (type.IsEmpty || type.SequenceEqual("n"u8) ? "" : Decode(simple));
-        if (type.SequenceEqual("str"u8) || type.SequenceEqual("e"u8))
+        if (type.SequenceEqual("str"u8))
         {
             return SheetCell.FromText(column, text);
+        }
+
+        if (type.SequenceEqual("e"u8))
+        {
+            return SheetCell.FromError(column, text);
         }
 
         if (type.SequenceEqual("b"u8))
@@ -244,17 +334,17 @@ internal sealed class SheetDataScanner
 
             if (Utf8Parser.TryParse(digits, out long whole, out int consumed) && consumed == digits.Length)
             {
-                return SheetCell.FromNumber(column, whole);
+                return SheetCell.FromNumber(column, whole, dateStyle);
             }
 
             return double.TryParse(digits, NumberStyles.Float, CultureInfo.InvariantCulture, out double number)
-                ? SheetCell.FromNumber(column, number)
+                ? SheetCell.FromNumber(column, number, dateStyle)
                 : SheetCell.FromText(column, Decode(simple));
         }
 
         return string.IsNullOrWhiteSpace(complexValue) ? null
             : double.TryParse(complexValue, NumberStyles.Float, CultureInfo.InvariantCulture, out double parsed)
-                ? SheetCell.FromNumber(column, parsed)
+                ? SheetCell.FromNumber(column, parsed, dateStyle)
                 : SheetCell.FromText(column, complexValue);
     }
 
@@ -443,8 +533,8 @@ internal sealed class SheetDataScanner
         throw new InvalidDataException("The sheet XML ends inside a tag.");
     }
 
-    /// <summary>Finds the r (reference) and t (type) attributes of a tag, by local name.</summary>
-    private void ReadAttributes(Tag tag, ref ReadOnlySpan<byte> reference, ref ReadOnlySpan<byte> type)
+    /// <summary>Finds the r (reference), t (type) and s (style) attributes of a tag, by local name.</summary>
+    private void ReadAttributes(Tag tag, ref ReadOnlySpan<byte> reference, ref ReadOnlySpan<byte> type, ref ReadOnlySpan<byte> style)
     {
         ReadOnlySpan<byte> xml = Xml;
         int i = tag.AttributesStart;
@@ -490,6 +580,10 @@ internal sealed class SheetDataScanner
                 else if (name[0] == (byte)'t')
                 {
                     type = xml.Slice(valueStart, valueLength);
+                }
+                else if (name[0] == (byte)'s')
+                {
+                    style = xml.Slice(valueStart, valueLength);
                 }
             }
 
