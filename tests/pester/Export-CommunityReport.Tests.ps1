@@ -5,7 +5,7 @@ BeforeAll {
 
 Describe 'Export-CommunityReport' -Tag UnitTests {
     It 'has exactly its documented parameters' {
-        Get-OwnParameter $CommandName | Should -Be @('Column', 'ConnectionString', 'Credential', 'DataType', 'From', 'InputObject', 'Path', 'To', 'TrustCode', 'WorkbookPath')
+        Get-OwnParameter $CommandName | Should -Be @('Column', 'ConnectionString', 'Credential', 'DataType', 'From', 'InputObject', 'Path', 'TimeoutSeconds', 'To', 'TrustCode', 'WorkbookPath')
     }
 
     It 'takes a coverage report, or trust codes by property name, from the pipeline' {
@@ -13,7 +13,7 @@ Describe 'Export-CommunityReport' -Tag UnitTests {
     }
 
     It 'declares its output type' {
-        (Get-Command $CommandName).OutputType.Name | Should -Be @('System.IO.FileInfo')
+        (Get-Command $CommandName).OutputType.Name | Should -Be @('NhsCommunity.Reports.ReportFile')
     }
 }
 
@@ -45,7 +45,7 @@ Describe 'Export-CommunityReport' -Tag IntegrationTests {
 
     It 'works with Select-Object, Group-Object and Sort-Object on its files' {
         $files = @(Export-CommunityReport -Path (Join-Path $TestDrive 'shaped') -ConnectionString $connection)
-        Assert-Shapeable -InputObject $files -GroupProperty Extension -SortProperty Name
+        Assert-Shapeable -InputObject $files -GroupProperty Kind -SortProperty Name
     }
 
     It 'fails on an unreachable database with its id, category and the database as target' {

@@ -5,11 +5,11 @@ BeforeAll {
 
 Describe 'Get-CommunityWaitingList' -Tag UnitTests {
     It 'has exactly its documented parameters' {
-        Get-OwnParameter $CommandName | Should -Be @('Category', 'Column', 'ConnectionString', 'Credential', 'DataType', 'From', 'GroupBy', 'IcbCode', 'Min52PlusWeeks', 'MinTotalWaiting', 'Period', 'Service', 'To', 'TrustCode')
+        Get-OwnParameter $CommandName | Should -Be @('Category', 'Column', 'ConnectionString', 'Credential', 'DataType', 'From', 'GroupBy', 'IcbCode', 'Min52PlusWeeks', 'MinTotalWaiting', 'Period', 'ServiceKey', 'TimeoutSeconds', 'To', 'TrustCode')
     }
 
-    It 'takes trust and ICB codes from the pipeline by property name' {
-        Get-PipelineBinding $CommandName | Should -Be @('IcbCode ByPropertyName', 'TrustCode ByPropertyName')
+    It 'takes trust, month, ICB and service from the pipeline by property name' {
+        Get-PipelineBinding $CommandName | Should -Be @('IcbCode ByPropertyName', 'Period ByPropertyName', 'ServiceKey ByPropertyName', 'TrustCode ByPropertyName')
     }
 
     It 'declares its output types' {

@@ -5,7 +5,7 @@ BeforeAll {
 
 Describe 'Get-TrustMapping' -Tag UnitTests {
     It 'has exactly its documented parameters' {
-        Get-OwnParameter $CommandName | Should -Be @('ConnectionString', 'Credential', 'InputObject', 'LiteralPath', 'Path')
+        Get-OwnParameter $CommandName | Should -Be @('ConnectionString', 'Credential', 'InputObject', 'LiteralPath', 'Path', 'TimeoutSeconds')
     }
 
     It 'takes records and Get-ChildItem output from the pipeline' {
@@ -31,18 +31,18 @@ Describe 'Get-TrustMapping' -Tag IntegrationTests {
         $matched = @($mapping | Where-Object Status -eq 'Matched')
         $inDatabase = @(Invoke-TestSql $connection "SELECT DISTINCT trust_code FROM trust_metrics")
         $matched.Count | Should -BeGreaterThan 100
-        $matched | ForEach-Object { $inDatabase | Should -Contain $_.Code }
+        $matched | ForEach-Object { $inDatabase | Should -Contain $_.TrustCode }
     }
 
     It 'gives the same mapping from records, from -Path and from Get-ChildItem' {
         $fromRecords = @(Import-CommunityWorkbook -LiteralPath $july.FullName | Get-TrustMapping -ConnectionString $connection)
         $fromFiles = @(Get-Item -LiteralPath $july.FullName | Get-TrustMapping -ConnectionString $connection)
-        ($fromRecords | ForEach-Object { "$($_.Code) $($_.Status)" }) | Should -Be ($mapping | ForEach-Object { "$($_.Code) $($_.Status)" })
-        ($fromFiles | ForEach-Object { "$($_.Code) $($_.Status)" }) | Should -Be ($mapping | ForEach-Object { "$($_.Code) $($_.Status)" })
+        ($fromRecords | ForEach-Object { "$($_.TrustCode) $($_.Status)" }) | Should -Be ($mapping | ForEach-Object { "$($_.TrustCode) $($_.Status)" })
+        ($fromFiles | ForEach-Object { "$($_.TrustCode) $($_.Status)" }) | Should -Be ($mapping | ForEach-Object { "$($_.TrustCode) $($_.Status)" })
     }
 
     It 'works with Export-Csv, ConvertTo-Json, Select-Object, Group-Object and Sort-Object' {
-        Assert-Shapeable -InputObject $mapping -GroupProperty Status -SortProperty Code
+        Assert-Shapeable -InputObject $mapping -GroupProperty Status -SortProperty TrustCode
     }
 
     It 'names the database it reads with -Verbose, never the connection string' {

@@ -5,7 +5,7 @@ BeforeAll {
 
 Describe 'Invoke-CommunityBackfill' -Tag UnitTests {
     It 'has exactly its documented parameters' {
-        Get-OwnParameter $CommandName | Should -Be @('AddMissingRows', 'Column', 'ConnectionString', 'Credential', 'DataType', 'LiteralPath', 'LockTimeoutSeconds', 'MaxAttempts', 'Path', 'RunId')
+        Get-OwnParameter $CommandName | Should -Be @('AddMissingRows', 'Column', 'ConnectionString', 'Credential', 'DataType', 'LiteralPath', 'MaxAttempts', 'Path', 'RunId', 'TimeoutSeconds')
     }
 
     It 'takes paths and Get-ChildItem output from the pipeline' {

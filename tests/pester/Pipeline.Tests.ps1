@@ -3,9 +3,9 @@
 BeforeDiscovery {
     $Producers = @(
         @{ Type = 'CommunityDocument'; Produce = { Import-CommunityWorkbook -LiteralPath $july.FullName | ConvertTo-CommunityJsonb } }
-        @{ Type = 'WaitingListRow'; Produce = { Get-CommunityWaitingList -ConnectionString $connection -Period 2025-07-01 -Service audiology } }
+        @{ Type = 'WaitingListRow'; Produce = { Get-CommunityWaitingList -ConnectionString $connection -Period 2025-07 -ServiceKey audiology } }
         @{ Type = 'CoverageRow'; Produce = { (Test-CommunityCoverage -ConnectionString $connection -From 2025-07-01 -To 2025-07-01).Coverage } }
-        @{ Type = 'CoverageFinding'; Produce = { (Test-CommunityCoverage -ConnectionString $connection).Findings } }
+        @{ Type = 'CoverageFinding'; Produce = { (Test-CommunityCoverage -ConnectionString $connection).Findings | Where-Object Check -eq 'BandSum' } }
     )
     $Cases = foreach ($producer in $Producers) {
         foreach ($consumer in 'Get-CommunityWaitingList', 'Test-CommunityCoverage', 'Export-CommunityReport') {
@@ -17,6 +17,13 @@ BeforeDiscovery {
 BeforeAll {
     . (Join-Path $PSScriptRoot 'TestSupport.ps1')
     $connection = New-TestDatabase -From Backfilled
+    # The generated year's findings are about months with no data (EmptyDocument, MissingMonth), and a
+    # finding selects its own trust and month: plant one about a month with data (a band-sum mismatch).
+    $null = Invoke-TestSql $connection @"
+UPDATE trust_metrics SET community_data = jsonb_set(community_data, '{adult_services,audiology,total_waiting}', '999999')
+WHERE (trust_code, period) IN (SELECT trust_code, period FROM trust_metrics
+    WHERE period = '2025-07-01' AND community_data->'adult_services' ? 'audiology' ORDER BY trust_code LIMIT 1)
+"@
     $july = $GeneratedWorkbooks | Where-Object Name -like '*2025-26-July.xlsx'
 }
 

@@ -5,7 +5,7 @@ BeforeAll {
 
 Describe 'Restore-TrustMetrics' -Tag UnitTests {
     It 'has exactly its documented parameters' {
-        Get-OwnParameter $CommandName | Should -Be @('ConnectionString', 'Credential', 'LockTimeoutSeconds', 'RunId')
+        Get-OwnParameter $CommandName | Should -Be @('ConnectionString', 'Credential', 'Force', 'RunId', 'TimeoutSeconds')
     }
 
     It 'takes a run id from the pipeline by property name' {

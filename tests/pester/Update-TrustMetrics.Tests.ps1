@@ -5,7 +5,7 @@ BeforeAll {
 
 Describe 'Update-TrustMetrics' -Tag UnitTests {
     It 'has exactly its documented parameters' {
-        Get-OwnParameter $CommandName | Should -Be @('AddMissingRows', 'Column', 'ConnectionString', 'Credential', 'DataType', 'Json', 'LockTimeoutSeconds', 'MaxAttempts', 'Period', 'RunId', 'TrustCode', 'TrustName')
+        Get-OwnParameter $CommandName | Should -Be @('AddMissingRows', 'Column', 'ConnectionString', 'Credential', 'DataType', 'Json', 'MaxAttempts', 'Period', 'RunId', 'TimeoutSeconds', 'TrustCode', 'TrustName')
     }
 
     It 'takes documents from the pipeline by property name' {
