@@ -68,7 +68,8 @@ public static class DatabaseConnection
             builder.Password = credential.Password;
         }
 
-        TlsDecision tls = TlsDecision.Apply(builder, builder.Host, environment);
+        // PgEnvironment.Apply always leaves a host (PGHOST, a local socket or localhost).
+        TlsDecision tls = TlsDecision.Apply(builder, builder.Host!, environment);
 
         // Supabase's transaction pooler (and PgBouncer set up like it) hands each transaction to any server
         // connection: nothing may rely on session state, so skip the DISCARD ALL sent when a pooled
