@@ -77,12 +77,12 @@ Describe 'A first hour at the prompt' -Tag IntegrationTests {
     Context '-Verbose' {
         It 'says what Import-CommunityWorkbook read, per file' {
             $verbose = @(Import-CommunityWorkbook -LiteralPath $july.FullName -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] })
-            $verbose.Message | Should -Match ([regex]::Escape("Read '$($july.FullName)': 2025-07, ") + '\d+ records')
+            ($verbose.Message -join "`n") | Should -Match ([regex]::Escape("Read '$($july.FullName)': 2025-07, ") + '\d+ records')
         }
 
         It 'says what Test-CommunityWorkbook checked, per file' {
             $verbose = @(Test-CommunityWorkbook -LiteralPath $july.FullName -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] })
-            $verbose.Message | Should -Match ([regex]::Escape("Checked '$($july.FullName)': ") + '\d+ finding')
+            ($verbose.Message -join "`n") | Should -Match ([regex]::Escape("Checked '$($july.FullName)': ") + '\d+ finding')
         }
     }
 }
