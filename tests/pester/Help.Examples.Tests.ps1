@@ -7,9 +7,7 @@ BeforeDiscovery {
     Import-Module (Join-Path $PSScriptRoot '..' '..' 'NhsCommunity.psd1') -Force
     # Examples that fail on today's module and data, and why. Remove an entry when its example is fixed:
     # the test then runs it.
-    $KnownFailing = @{
-        'Export-CommunityReport #4' = 'opens report.html with Invoke-Item, which needs a desktop with a browser (xdg-open finds none here)'
-    }
+    $KnownFailing = @{}
     $Examples = foreach ($command in Get-Command -Module NhsCommunity | Sort-Object Name) {
         $number = 0
         foreach ($example in (Get-Help $command.Name -Examples).examples.example) {
