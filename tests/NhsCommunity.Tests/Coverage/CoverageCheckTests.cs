@@ -8,6 +8,7 @@ using static NhsCommunity.Tests.Coverage.CoverageTestDatabase;
 namespace NhsCommunity.Tests.Coverage;
 
 /// <summary>Every check against a hand-made bad document: each must be found, and clean trusts give none.</summary>
+[Trait("Category", "Database")]
 public sealed class CoverageCheckTests : IClassFixture<BadDocumentsFixture>
 {
     private readonly BadDocumentsFixture _fixture;

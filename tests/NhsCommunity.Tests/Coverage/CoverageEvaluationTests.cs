@@ -11,6 +11,7 @@ namespace NhsCommunity.Tests.Coverage;
 /// The client's way of working out a report (plain documents summed up in the client) must give exactly the report of
 /// the SQL the report prints, on hand-made bad documents and on the real backfill.
 /// </summary>
+[Trait("Category", "Database")]
 public sealed class CoverageEvaluationTests : IClassFixture<BadDocumentsFixture>, IClassFixture<RealBackfillFixture>
 {
     private readonly BadDocumentsFixture _bad;

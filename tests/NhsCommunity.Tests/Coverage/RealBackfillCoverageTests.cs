@@ -6,6 +6,7 @@ using Npgsql;
 namespace NhsCommunity.Tests.Coverage;
 
 /// <summary>Test-CommunityCoverage's core on the fixture table backfilled from the four real workbooks.</summary>
+[Trait("Category", "Database")]
 public sealed class RealBackfillCoverageTests : IClassFixture<RealBackfillFixture>
 {
     private readonly RealBackfillFixture _fixture;

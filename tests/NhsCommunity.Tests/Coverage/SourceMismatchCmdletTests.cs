@@ -3,6 +3,9 @@ using NhsCommunity.Tests.Infrastructure;
 namespace NhsCommunity.Tests.Coverage;
 
 /// <summary>Test-CommunityCoverage -Path in the engine, against the real backfill and its workbooks.</summary>
+[Trait("Category", "Database")]
+[Trait("Category", "Pwsh")]
+[Trait("Category", "RealData")]
 public sealed class SourceMismatchCmdletTests : IClassFixture<RealBackfillFixture>
 {
     private readonly RealBackfillFixture _fixture;

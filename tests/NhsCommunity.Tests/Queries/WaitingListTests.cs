@@ -8,6 +8,7 @@ using Npgsql;
 namespace NhsCommunity.Tests.Queries;
 
 /// <summary>Get-CommunityWaitingList's core on the fixture table backfilled from the real workbooks.</summary>
+[Trait("Category", "Database")]
 public sealed class WaitingListTests : IClassFixture<RealBackfillFixture>
 {
     private readonly RealBackfillFixture _fixture;

@@ -11,6 +11,7 @@ using Npgsql;
 namespace NhsCommunity.Tests.Reports;
 
 /// <summary>The report files of the real backfill, compared with content computed here independently.</summary>
+[Trait("Category", "Database")]
 public sealed class ReportFileTests : IClassFixture<RealBackfillFixture>, IDisposable
 {
     private readonly RealBackfillFixture _fixture;
