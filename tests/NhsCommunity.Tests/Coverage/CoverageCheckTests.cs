@@ -9,7 +9,8 @@ namespace NhsCommunity.Tests.Coverage;
 
 /// <summary>Every check against a hand-made bad document: each must be found, and clean trusts give none.</summary>
 [Trait("Category", "Database")]
-public sealed class CoverageCheckTests : IClassFixture<BadDocumentsFixture>
+[Collection(CoverageDatabases.Name)]
+public sealed class CoverageCheckTests
 {
     private readonly BadDocumentsFixture _fixture;
 

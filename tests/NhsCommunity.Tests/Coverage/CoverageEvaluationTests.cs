@@ -12,7 +12,8 @@ namespace NhsCommunity.Tests.Coverage;
 /// the SQL the report prints, on hand-made bad documents and on the real backfill.
 /// </summary>
 [Trait("Category", "Database")]
-public sealed class CoverageEvaluationTests : IClassFixture<BadDocumentsFixture>, IClassFixture<RealBackfillFixture>
+[Collection(CoverageDatabases.Name)]
+public sealed class CoverageEvaluationTests
 {
     private readonly BadDocumentsFixture _bad;
     private readonly RealBackfillFixture _real;

@@ -7,7 +7,8 @@ namespace NhsCommunity.Tests.Coverage;
 
 /// <summary>Test-CommunityCoverage's core on the fixture table backfilled from the four real workbooks.</summary>
 [Trait("Category", "Database")]
-public sealed class RealBackfillCoverageTests : IClassFixture<RealBackfillFixture>
+[Collection(CoverageDatabases.Name)]
+public sealed class RealBackfillCoverageTests
 {
     private readonly RealBackfillFixture _fixture;
 

@@ -6,7 +6,8 @@ namespace NhsCommunity.Tests.Coverage;
 [Trait("Category", "Database")]
 [Trait("Category", "Pwsh")]
 [Trait("Category", "RealData")]
-public sealed class SourceMismatchCmdletTests : IClassFixture<RealBackfillFixture>
+[Collection(CoverageDatabases.Name)]
+public sealed class SourceMismatchCmdletTests
 {
     private readonly RealBackfillFixture _fixture;
 
@@ -18,7 +19,7 @@ public sealed class SourceMismatchCmdletTests : IClassFixture<RealBackfillFixtur
         Skip.IfNot(RealBackfillFixture.Available, RealBackfillFixture.UnavailableReason);
         using var session = new PowerShellSession();
         string workbook = RepositoryPaths.RealWorkbook("2024-25-December");
-        var vars = new Dictionary<string, object?> { ["cs"] = _fixture.ConnectionString, ["wb"] = workbook, ["missing"] = Path.Combine(Path.GetTempPath(), "no-such-workbook.xlsx") };
+        var vars = new Dictionary<string, object?> { ["cs"] = _fixture.ConnectionString, ["wb"] = workbook, ["missing"] = Path.Combine(Path.GetTempPath(), $"no-such-workbook-{Guid.NewGuid():N}.xlsx") };
 
         ScriptResult result = session.Run("$r = Test-CommunityCoverage -ConnectionString $cs -Path $wb, $missing -From 2024-12-01 -To 2024-12-31; $r.Checks.Name; '---'; $r.SourceFiles; '---'; @($r.Findings | Where-Object Check -eq 'SourceMismatch').Count", vars);
         string[] output = result.Output.Select(o => o.ToString()).ToArray();

@@ -18,7 +18,8 @@ namespace NhsCommunity.Tests.Literal;
 /// right) and Test-CommunityCoverage's (an Error fails the report). A change of severity must change this table.
 /// </summary>
 [Trait("Category", "Database")]
-public sealed class CheckSeverityTests : IClassFixture<BadDocumentsFixture>
+[Collection(CoverageDatabases.Name)]
+public sealed class CheckSeverityTests
 {
     private static readonly Dictionary<string, WorkbookSeverity> WorkbookChecks = new()
     {

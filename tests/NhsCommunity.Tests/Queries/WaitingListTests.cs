@@ -9,7 +9,8 @@ namespace NhsCommunity.Tests.Queries;
 
 /// <summary>Get-CommunityWaitingList's core on the fixture table backfilled from the real workbooks.</summary>
 [Trait("Category", "Database")]
-public sealed class WaitingListTests : IClassFixture<RealBackfillFixture>
+[Collection(CoverageDatabases.Name)]
+public sealed class WaitingListTests
 {
     private readonly RealBackfillFixture _fixture;
 
