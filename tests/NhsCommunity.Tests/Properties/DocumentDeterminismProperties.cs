@@ -16,6 +16,8 @@ public sealed class DocumentDeterminismProperties
 {
     private static readonly ServiceDefinition[] Services = [.. ServiceCatalogue.All.Where(s => !s.NationalOnly)];
 
+    private static readonly string[] Sections = ["adult_services", "cyp_services"];
+
     private static readonly Gen<int?> Count = Gen.Frequency(
         (8, Gen.Int[0, 5000].Select(i => (int?)i)),
         (1, Gen.Const((int?)null)),
@@ -57,7 +59,7 @@ public sealed class DocumentDeterminismProperties
             {
                 using JsonDocument json = JsonDocument.Parse(document.Json);
                 JsonElement root = json.RootElement;
-                var services = new[] { "adult_services", "cyp_services" }
+                var services = Sections
                     .SelectMany(section => root.GetProperty(section).EnumerateObject())
                     .Select(p => p.Value)
                     .ToList();
