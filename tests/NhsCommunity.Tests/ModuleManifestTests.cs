@@ -3,6 +3,7 @@ using NhsCommunity.Tests.Infrastructure;
 
 namespace NhsCommunity.Tests;
 
+[Trait("Category", "Pwsh")]
 public class ModuleManifestTests
 {
     [Fact]

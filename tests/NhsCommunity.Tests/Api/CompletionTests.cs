@@ -7,6 +7,8 @@ namespace NhsCommunity.Tests.Api;
 /// Tab completion of trust codes and periods on the module's own parameters, asked through TabExpansion2
 /// as the prompt asks, against a real database.
 /// </summary>
+[Trait("Category", "Database")]
+[Trait("Category", "Pwsh")]
 public sealed class CompletionTests : IClassFixture<ApiDatabase>, IDisposable
 {
     private readonly ApiDatabase _database;

@@ -12,6 +12,8 @@ namespace NhsCommunity.Tests.Api;
 /// another module's older Npgsql loads beside ours in either order, and no package type is in a cmdlet's
 /// parameters or outputs.
 /// </summary>
+[Trait("Category", "Database")]
+[Trait("Category", "Pwsh")]
 public sealed class ModuleTypeTests : IClassFixture<ApiDatabase>
 {
     private static readonly string[] PackageAssemblies =

@@ -8,6 +8,8 @@ namespace NhsCommunity.Tests.Api;
 /// Periods are months: -Period/-From/-To take 2025-07, ISO dates and month names, refuse day/month text
 /// whatever the culture, and periods are shown (and exported) as yyyy-MM.
 /// </summary>
+[Trait("Category", "Database")]
+[Trait("Category", "Pwsh")]
 public sealed class MonthParameterTests : IClassFixture<ApiDatabase>, IDisposable
 {
     private readonly ApiDatabase _database;

@@ -8,6 +8,8 @@ namespace NhsCommunity.Tests.Api;
 /// The standard PG* variables, and libpq's defaults for what they leave out, against a real server: the
 /// settings are built from the variables alone, and the child-process test has nothing else set.
 /// </summary>
+[Trait("Category", "Database")]
+[Trait("Category", "Pwsh")]
 public sealed class PgEnvironmentTests : IClassFixture<ApiDatabase>
 {
     private readonly ApiDatabase _database;

@@ -12,6 +12,8 @@ namespace NhsCommunity.Tests.Api;
 /// The module's outputs feed its own cmdlets by property name (TrustCode, Period, IcbCode, ServiceKey, RunId):
 /// each pairing binds without a single error and filters to exactly what the piped objects name.
 /// </summary>
+[Trait("Category", "Database")]
+[Trait("Category", "Pwsh")]
 public sealed class PipelineChainTests : IClassFixture<ApiDatabase>, IDisposable
 {
     /// <summary>"R02 2024-09" per waiting list row (Run sorts them).</summary>

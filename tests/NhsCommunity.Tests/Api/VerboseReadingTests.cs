@@ -6,6 +6,7 @@ using NhsCommunity.Tests.Infrastructure;
 namespace NhsCommunity.Tests.Api;
 
 /// <summary>-Verbose on the cmdlets that read workbooks says, per file, what was read.</summary>
+[Trait("Category", "Pwsh")]
 public sealed partial class VerboseReadingTests
 {
     [Fact]

@@ -9,6 +9,9 @@ using NhsCommunity.Tests.Infrastructure;
 namespace NhsCommunity.Tests.Backfill;
 
 /// <summary>Invoke-CommunityBackfill and the backfill lease, on generated workbooks (no shared data needed).</summary>
+[Trait("Category", "Database")]
+[Trait("Category", "Pwsh")]
+[Trait("Category", "RealData")]
 public class BackfillLeaseCommandTests
 {
     [SkippableFact]

@@ -9,6 +9,9 @@ using NhsCommunity.Workbooks;
 namespace NhsCommunity.Tests.Backfill;
 
 /// <summary>Invoke-CommunityBackfill in the engine: the four real workbooks into trust_metrics loaded from the fixture CSV.</summary>
+[Trait("Category", "Database")]
+[Trait("Category", "Pwsh")]
+[Trait("Category", "RealData")]
 public class InvokeCommunityBackfillCommandTests
 {
     private static void SkipUnlessReady()

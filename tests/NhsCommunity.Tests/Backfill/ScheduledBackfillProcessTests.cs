@@ -9,6 +9,9 @@ namespace NhsCommunity.Tests.Backfill;
 /// core and Npgsql are found only through the module's own load context, and the exit status tells the
 /// scheduler whether anything failed.
 /// </summary>
+[Trait("Category", "Database")]
+[Trait("Category", "Pwsh")]
+[Trait("Category", "RealData")]
 public class ScheduledBackfillProcessTests
 {
     [SkippableFact]

@@ -2,6 +2,7 @@ using NhsCommunity.Catalogue;
 
 namespace NhsCommunity.Tests;
 
+[Trait("Category", "Unit")]
 public class ServiceCatalogueTests
 {
     [Fact]

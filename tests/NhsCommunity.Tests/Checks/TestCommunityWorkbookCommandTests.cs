@@ -6,6 +6,8 @@ using NhsCommunity.Tests.Infrastructure;
 namespace NhsCommunity.Tests.Checks;
 
 /// <summary>Test-CommunityWorkbook in the hosted PowerShell engine, through the built module.</summary>
+[Trait("Category", "Pwsh")]
+[Trait("Category", "RealData")]
 public class TestCommunityWorkbookCommandTests
 {
     [Fact]

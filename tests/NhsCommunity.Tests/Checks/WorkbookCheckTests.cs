@@ -6,6 +6,7 @@ using NhsCommunity.Workbooks.Checks;
 namespace NhsCommunity.Tests.Checks;
 
 /// <summary>The checks on their own, over content built from generated workbooks (no file, no reader).</summary>
+[Trait("Category", "Unit")]
 public class WorkbookCheckTests
 {
     private static readonly DateTime August = new(2024, 8, 1);

@@ -9,6 +9,7 @@ using NhsCommunity.Workbooks.Checks;
 namespace NhsCommunity.Tests.Checks;
 
 /// <summary>The checks over workbooks read from files: generated variants, and NHS England's own workbooks.</summary>
+[Trait("Category", "RealData")]
 public class WorkbookFileCheckTests
 {
     [Fact]

@@ -2,6 +2,7 @@ using NhsCommunity.Workbooks.Checks;
 
 namespace NhsCommunity.Tests.Checks;
 
+[Trait("Category", "Unit")]
 public class WorkbookFileNameTests
 {
     [Theory]

@@ -9,6 +9,8 @@ namespace NhsCommunity.Tests.Completion;
 /// The module's argument completers, attached to a function's parameters in the hosted engine and asked
 /// through TabExpansion2, exactly as the prompt asks them.
 /// </summary>
+[Trait("Category", "Database")]
+[Trait("Category", "Pwsh")]
 public sealed class ArgumentCompleterTests : IDisposable
 {
     private const string TestFunction = """

@@ -8,6 +8,7 @@ namespace NhsCommunity.Tests.Coverage;
 /// The filter that lets a service skip the detailed checks: it must never pass a service a check could fault, even one
 /// whose bands still add up (so the band sums cannot catch it), and must pass the plain services every document holds.
 /// </summary>
+[Trait("Category", "Database")]
 public sealed class CleanServicePredicateTests
 {
     private const string Bands = "\"wait_0_1_weeks\": 1, \"wait_1_2_weeks\": 2, \"wait_2_4_weeks\": 3, \"wait_4_12_weeks\": 4, \"wait_12_18_weeks\": 5, \"wait_18_52_weeks\": 6";

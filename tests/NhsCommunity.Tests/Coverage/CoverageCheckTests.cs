@@ -8,7 +8,9 @@ using static NhsCommunity.Tests.Coverage.CoverageTestDatabase;
 namespace NhsCommunity.Tests.Coverage;
 
 /// <summary>Every check against a hand-made bad document: each must be found, and clean trusts give none.</summary>
-public sealed class CoverageCheckTests : IClassFixture<BadDocumentsFixture>
+[Trait("Category", "Database")]
+[Collection(CoverageDatabases.Name)]
+public sealed class CoverageCheckTests
 {
     private readonly BadDocumentsFixture _fixture;
 

@@ -6,6 +6,8 @@ using static NhsCommunity.Tests.Coverage.CoverageTestDatabase;
 namespace NhsCommunity.Tests.Coverage;
 
 /// <summary>The three cmdlets in the hosted engine, on a small table with one bad document.</summary>
+[Trait("Category", "Database")]
+[Trait("Category", "Pwsh")]
 public sealed class CoverageCmdletTests : IDisposable
 {
     private readonly CoverageTestDatabase? _database;

@@ -11,7 +11,9 @@ namespace NhsCommunity.Tests.Coverage;
 /// The client's way of working out a report (plain documents summed up in the client) must give exactly the report of
 /// the SQL the report prints, on hand-made bad documents and on the real backfill.
 /// </summary>
-public sealed class CoverageEvaluationTests : IClassFixture<BadDocumentsFixture>, IClassFixture<RealBackfillFixture>
+[Trait("Category", "Database")]
+[Collection(CoverageDatabases.Name)]
+public sealed class CoverageEvaluationTests
 {
     private readonly BadDocumentsFixture _bad;
     private readonly RealBackfillFixture _real;

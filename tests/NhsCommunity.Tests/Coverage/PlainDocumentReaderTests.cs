@@ -10,6 +10,7 @@ namespace NhsCommunity.Tests.Coverage;
 /// The client's half of a report: a plain document gives the figures the SQL would, and anything a check could
 /// fault, or the reader could misjudge, is left to the SQL.
 /// </summary>
+[Trait("Category", "Unit")]
 public sealed class PlainDocumentReaderTests
 {
     private static readonly DateTime Split = Month(2025, 1);

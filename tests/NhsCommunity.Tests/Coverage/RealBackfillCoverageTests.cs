@@ -6,7 +6,9 @@ using Npgsql;
 namespace NhsCommunity.Tests.Coverage;
 
 /// <summary>Test-CommunityCoverage's core on the fixture table backfilled from the four real workbooks.</summary>
-public sealed class RealBackfillCoverageTests : IClassFixture<RealBackfillFixture>
+[Trait("Category", "Database")]
+[Collection(CoverageDatabases.Name)]
+public sealed class RealBackfillCoverageTests
 {
     private readonly RealBackfillFixture _fixture;
 

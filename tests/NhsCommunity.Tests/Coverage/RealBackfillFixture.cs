@@ -7,7 +7,8 @@ namespace NhsCommunity.Tests.Coverage;
 
 /// <summary>
 /// The shared trust_metrics fixture (151 trusts × 12 months) with the four real workbooks backfilled into
-/// community_data by a plain UPDATE of the documents CommunityDocumentBuilder makes. Built once per test class.
+/// community_data by a plain UPDATE of the documents CommunityDocumentBuilder makes. Built once for the
+/// <see cref="CoverageDatabases"/> collection.
 /// </summary>
 public sealed class RealBackfillFixture
 {

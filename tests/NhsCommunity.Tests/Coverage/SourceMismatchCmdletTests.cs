@@ -3,7 +3,11 @@ using NhsCommunity.Tests.Infrastructure;
 namespace NhsCommunity.Tests.Coverage;
 
 /// <summary>Test-CommunityCoverage -Path in the engine, against the real backfill and its workbooks.</summary>
-public sealed class SourceMismatchCmdletTests : IClassFixture<RealBackfillFixture>
+[Trait("Category", "Database")]
+[Trait("Category", "Pwsh")]
+[Trait("Category", "RealData")]
+[Collection(CoverageDatabases.Name)]
+public sealed class SourceMismatchCmdletTests
 {
     private readonly RealBackfillFixture _fixture;
 
@@ -15,7 +19,7 @@ public sealed class SourceMismatchCmdletTests : IClassFixture<RealBackfillFixtur
         Skip.IfNot(RealBackfillFixture.Available, RealBackfillFixture.UnavailableReason);
         using var session = new PowerShellSession();
         string workbook = RepositoryPaths.RealWorkbook("2024-25-December");
-        var vars = new Dictionary<string, object?> { ["cs"] = _fixture.ConnectionString, ["wb"] = workbook, ["missing"] = Path.Combine(Path.GetTempPath(), "no-such-workbook.xlsx") };
+        var vars = new Dictionary<string, object?> { ["cs"] = _fixture.ConnectionString, ["wb"] = workbook, ["missing"] = Path.Combine(Path.GetTempPath(), $"no-such-workbook-{Guid.NewGuid():N}.xlsx") };
 
         ScriptResult result = session.Run("$r = Test-CommunityCoverage -ConnectionString $cs -Path $wb, $missing -From 2024-12-01 -To 2024-12-31; $r.Checks.Name; '---'; $r.SourceFiles; '---'; @($r.Findings | Where-Object Check -eq 'SourceMismatch').Count", vars);
         string[] output = result.Output.Select(o => o.ToString()).ToArray();

@@ -11,6 +11,7 @@ namespace NhsCommunity.Tests.Database;
 /// the first, or starts once the first has finished), a crashed run's lease expires, and a run that lost
 /// its lease writes nothing more. Against a real PostgreSQL with synthetic rows.
 /// </summary>
+[Trait("Category", "Database")]
 public class BackfillLeaseTests
 {
     private const string LeaseName = "community_backfill";

@@ -11,6 +11,9 @@ namespace NhsCommunity.Tests.Database;
 /// trust_metrics, to map the workbooks' providers) and writes nothing: run as a role that may read only those
 /// three columns, it succeeds, and the catalog, the rows (their versions too) and the lease are as before.
 /// </summary>
+[Trait("Category", "Database")]
+[Trait("Category", "Pwsh")]
+[Trait("Category", "RealData")]
 public class BackfillWhatIfTests
 {
     [SkippableFact]

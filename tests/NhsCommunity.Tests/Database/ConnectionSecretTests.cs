@@ -8,6 +8,8 @@ using NhsCommunity.Tests.Infrastructure;
 namespace NhsCommunity.Tests.Database;
 
 /// <summary>No message, in any stream, repeats any part of a password: malformed strings, and driver messages that hold it.</summary>
+[Trait("Category", "Database")]
+[Trait("Category", "Pwsh")]
 public class ConnectionSecretTests
 {
     // Two halves that are each distinctive, so a message that quotes only part of the password is caught too.

@@ -12,6 +12,9 @@ using NhsCommunity.Tests.Infrastructure;
 namespace NhsCommunity.Tests.Database;
 
 /// <summary>Connection settings, TLS with a certificate the client verifies, and the backfill through a transaction-mode pooler.</summary>
+[Trait("Category", "Database")]
+[Trait("Category", "Pwsh")]
+[Trait("Category", "Process")]
 public class ConnectionTests
 {
     [Theory]

@@ -13,6 +13,8 @@ namespace NhsCommunity.Tests.Database;
 /// writer stop after -TimeoutSeconds with a Timeout error that names the table and the blocking session, and
 /// the bounds are transaction-local, so nothing stays behind on a pooled connection.
 /// </summary>
+[Trait("Category", "Database")]
+[Trait("Category", "Pwsh")]
 public class DatabaseTimeoutTests
 {
     // Generous for a 1 s bound: the command may also spend a few seconds starting, connecting and asking who

@@ -13,6 +13,9 @@ namespace NhsCommunity.Tests.Database;
 /// generated workbooks, so it runs on a fresh clone: every number in the database is checked against
 /// the generator's own value for that cell.
 /// </summary>
+[Trait("Category", "Database")]
+[Trait("Category", "Pwsh")]
+[Trait("Category", "RealData")]
 public class GeneratedBackfillTests
 {
     [SkippableFact]

@@ -11,6 +11,9 @@ namespace NhsCommunity.Tests.Database;
 /// (Import-CommunityWorkbook | ConvertTo-CommunityJsonb | Update-TrustMetrics), then every number in
 /// the database checked against its cell, read from the workbook independently.
 /// </summary>
+[Trait("Category", "Database")]
+[Trait("Category", "Pwsh")]
+[Trait("Category", "RealData")]
 public class RealBackfillTests
 {
     [SkippableFact]

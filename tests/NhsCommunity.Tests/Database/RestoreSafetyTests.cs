@@ -10,6 +10,8 @@ namespace NhsCommunity.Tests.Database;
 /// rows is refused, naming B and the rows, unless forced; restoring B first, then A, puts everything back.
 /// A permission error during a restore is reported as one, never as "nothing to restore".
 /// </summary>
+[Trait("Category", "Database")]
+[Trait("Category", "Pwsh")]
 public class RestoreSafetyTests
 {
     private static readonly DateTime August = SyntheticBackfill.Months[0];

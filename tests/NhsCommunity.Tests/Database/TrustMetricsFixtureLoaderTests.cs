@@ -3,6 +3,8 @@ using NhsCommunity.Tests.Infrastructure;
 
 namespace NhsCommunity.Tests.Database;
 
+[Trait("Category", "Database")]
+[Trait("Category", "RealData")]
 public class TrustMetricsFixtureLoaderTests
 {
     [SkippableFact]

@@ -9,6 +9,8 @@ using NhsCommunity.Tests.Infrastructure;
 namespace NhsCommunity.Tests.Database;
 
 /// <summary>Values trust_metrics cannot store are reported for their trust, and the rest of the month is written.</summary>
+[Trait("Category", "Database")]
+[Trait("Category", "Pwsh")]
 public class TrustMetricsValueCheckTests
 {
     private static readonly DateTime August = new(2024, 8, 1);

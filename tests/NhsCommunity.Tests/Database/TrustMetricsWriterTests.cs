@@ -6,6 +6,7 @@ using NhsCommunity.Tests.Infrastructure;
 namespace NhsCommunity.Tests.Database;
 
 /// <summary>The write path in the core, against a real PostgreSQL with synthetic rows (no shared data needed).</summary>
+[Trait("Category", "Database")]
 public class TrustMetricsWriterTests
 {
     [SkippableFact]

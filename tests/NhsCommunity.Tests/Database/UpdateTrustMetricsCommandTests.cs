@@ -9,6 +9,8 @@ using NhsCommunity.Tests.Infrastructure;
 namespace NhsCommunity.Tests.Database;
 
 /// <summary>Update-TrustMetrics and Restore-TrustMetrics in the hosted engine, against a real PostgreSQL.</summary>
+[Trait("Category", "Database")]
+[Trait("Category", "Pwsh")]
 public class UpdateTrustMetricsCommandTests
 {
     private const string Secret = "Pa55-w0rd-that-must-never-show";

@@ -10,6 +10,8 @@ namespace NhsCommunity.Tests.Database;
 /// Update-TrustMetrics and Restore-TrustMetrics stop with an error and the catalog is exactly as before
 /// (no lease table, no backup table, no index, no row changed).
 /// </summary>
+[Trait("Category", "Database")]
+[Trait("Category", "Pwsh")]
 public class WrongDatabaseTests
 {
     private static readonly DateTime August = SyntheticBackfill.Months[0];

@@ -6,6 +6,7 @@ using static NhsCommunity.Tests.Documents.RecordFactory;
 
 namespace NhsCommunity.Tests.Documents;
 
+[Trait("Category", "Unit")]
 public class CommunityDocumentBuilderTests
 {
     private static List<CommunityRecord> AugustRgt() =>

@@ -6,6 +6,7 @@ using NhsCommunity.Tests.Infrastructure;
 namespace NhsCommunity.Tests.Documents;
 
 /// <summary>ConvertTo-CommunityJsonb in the engine, on records built in the script itself.</summary>
+[Trait("Category", "Pwsh")]
 public class ConvertToCommunityJsonbCommandTests
 {
     // A provider record; the script's $make builds one per call so the pipeline carries typed CommunityRecords.

@@ -11,6 +11,7 @@ namespace NhsCommunity.Tests.Documents;
 /// ConvertTo-CommunityJsonb on generated workbooks (no shared data needed): a revised edition beside the
 /// original, injected band-sum mismatches and a blank band inside a reported service.
 /// </summary>
+[Trait("Category", "Pwsh")]
 public sealed class GeneratedWorkbookDocumentTests : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("nhscommunity-docs-").FullName;

@@ -9,6 +9,8 @@ using NhsCommunity.Workbooks;
 namespace NhsCommunity.Tests.Documents;
 
 /// <summary>The documents of the four real workbooks, checked number by number against the records and the National row.</summary>
+[Trait("Category", "Pwsh")]
+[Trait("Category", "RealData")]
 public class RealWorkbookDocumentTests
 {
     private static readonly string[] MonthNames = ["2024-25-August", "2024-25-December", "2024-25-January", "2025-26-July"];

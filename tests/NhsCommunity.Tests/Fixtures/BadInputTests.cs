@@ -4,6 +4,7 @@ using NhsCommunity.Workbooks;
 namespace NhsCommunity.Tests.Fixtures;
 
 /// <summary>The bad-input fixtures are bad for the reason they claim: the importer rejects each with its own error.</summary>
+[Trait("Category", "Unit")]
 public class BadInputTests
 {
     [Fact]

@@ -7,6 +7,7 @@ namespace NhsCommunity.Tests.Fixtures;
 /// SyntheticWorkbook.ExpectedRecords is what other tests compare the importer against, so it must describe the
 /// file exactly: the importer's records of a generated file equal it, field by field, at every level.
 /// </summary>
+[Trait("Category", "Unit")]
 public class ExpectedRecordsTests
 {
     [Theory]

@@ -4,6 +4,7 @@ using NhsCommunity.Workbooks.Checks;
 
 namespace NhsCommunity.Tests.Fixtures;
 
+[Trait("Category", "GeneratedWorkbooks")]
 public class GeneratedWorkbookTests
 {
     public static TheoryData<int, int> Months => new() { { 2024, 8 }, { 2024, 12 }, { 2025, 1 } };

@@ -7,6 +7,7 @@ using NhsCommunity.Workbooks.Checks;
 namespace NhsCommunity.Tests.Fixtures;
 
 /// <summary>The generator's layout is the real one: compared, sheet by sheet, with NHS England's own workbooks.</summary>
+[Trait("Category", "RealData")]
 public class RealLayoutTests
 {
     public static TheoryData<string> RealMonths => new() { "2024-25-August", "2024-25-December", "2024-25-January", "2025-26-July" };

@@ -3,6 +3,7 @@ using NhsCommunity.Database;
 
 namespace NhsCommunity.Tests.Infrastructure;
 
+[Trait("Category", "Database")]
 public class LocalPostgresServerTests
 {
     [SkippableFact]

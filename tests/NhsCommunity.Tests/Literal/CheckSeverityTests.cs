@@ -17,7 +17,9 @@ namespace NhsCommunity.Tests.Literal;
 /// The severity of every check, written out: Test-CommunityWorkbook's (an Error means the numbers cannot all be
 /// right) and Test-CommunityCoverage's (an Error fails the report). A change of severity must change this table.
 /// </summary>
-public sealed class CheckSeverityTests : IClassFixture<BadDocumentsFixture>
+[Trait("Category", "Database")]
+[Collection(CoverageDatabases.Name)]
+public sealed class CheckSeverityTests
 {
     private static readonly Dictionary<string, WorkbookSeverity> WorkbookChecks = new()
     {

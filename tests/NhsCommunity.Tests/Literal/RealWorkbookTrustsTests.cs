@@ -11,6 +11,7 @@ namespace NhsCommunity.Tests.Literal;
 /// the others are community interest companies, companies and partnerships), then checked by eye. The module's
 /// own rule (TrustCodes) decides from the code alone; here its result is held to this list.
 /// </summary>
+[Trait("Category", "RealData")]
 public sealed class RealWorkbookTrustsTests
 {
     private static readonly Dictionary<string, (string NhsTrusts, string Others)> Providers = new()

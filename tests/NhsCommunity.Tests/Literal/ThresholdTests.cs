@@ -15,6 +15,8 @@ namespace NhsCommunity.Tests.Literal;
 /// -To of the database cmdlets (whole months: any day of the first and last month is in), the BandSum tolerance
 /// (Info up to 1% of the total or 2 patients, Warning beyond) and NegativeCount (below zero; zero is a count).
 /// </summary>
+[Trait("Category", "Database")]
+[Trait("Category", "Pwsh")]
 public sealed class ThresholdTests : IDisposable
 {
     private static readonly DateTime October = Month(2024, 10);

@@ -4,6 +4,7 @@ using NhsCommunity.Tests.Infrastructure;
 
 namespace NhsCommunity.Tests.Loading;
 
+[Trait("Category", "Pwsh")]
 public class DependencyIsolationTests
 {
     /// <summary>

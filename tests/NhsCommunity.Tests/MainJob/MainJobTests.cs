@@ -15,6 +15,9 @@ namespace NhsCommunity.Tests.MainJob;
 /// The README's main job end to end, as a process: the generated workbooks backfilled into a database
 /// (a test database, then the program's own server), checked against the workbooks themselves.
 /// </summary>
+[Trait("Category", "Database")]
+[Trait("Category", "Process")]
+[Trait("Category", "RealData")]
 public sealed partial class MainJobTests
 {
     [SkippableFact]

@@ -10,6 +10,9 @@ using NhsCommunity.Workbooks;
 namespace NhsCommunity.Tests.Mapping;
 
 /// <summary>Get-TrustMapping in the engine: the four real workbooks against trust_metrics loaded from the fixture CSV.</summary>
+[Trait("Category", "Database")]
+[Trait("Category", "Pwsh")]
+[Trait("Category", "RealData")]
 public class GetTrustMappingCommandTests
 {
     private static void SkipUnlessReady()

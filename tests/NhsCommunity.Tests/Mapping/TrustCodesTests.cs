@@ -2,6 +2,7 @@ using NhsCommunity.Mapping;
 
 namespace NhsCommunity.Tests.Mapping;
 
+[Trait("Category", "Unit")]
 public class TrustCodesTests
 {
     [Theory]

@@ -5,6 +5,7 @@ using static NhsCommunity.Tests.Documents.RecordFactory;
 
 namespace NhsCommunity.Tests.Mapping;
 
+[Trait("Category", "Unit")]
 public class TrustMapperTests
 {
     private static readonly int?[] Bands = [1, 1, 0, 0, 0, 0, 0, 0];

@@ -8,6 +8,8 @@ namespace NhsCommunity.Tests.Pester;
 /// PostgreSQL: one xUnit test per Pester file, failing with every failed Pester test and its error. Pester
 /// runs once for all of them; a skipped Pester test fails here too, since the suite has no skips.
 /// </summary>
+[Trait("Category", "Database")]
+[Trait("Category", "Pwsh")]
 public sealed class PesterSuiteTests(PesterRun run, ITestOutputHelper output) : IClassFixture<PesterRun>
 {
     /// <summary>Runs the help's examples on the real workbooks and the trust_metrics fixture.</summary>

@@ -8,7 +8,9 @@ using Npgsql;
 namespace NhsCommunity.Tests.Queries;
 
 /// <summary>Get-CommunityWaitingList's core on the fixture table backfilled from the real workbooks.</summary>
-public sealed class WaitingListTests : IClassFixture<RealBackfillFixture>
+[Trait("Category", "Database")]
+[Collection(CoverageDatabases.Name)]
+public sealed class WaitingListTests
 {
     private readonly RealBackfillFixture _fixture;
 

@@ -10,6 +10,8 @@ using static NhsCommunity.Tests.Coverage.CoverageTestDatabase;
 namespace NhsCommunity.Tests.Reports;
 
 /// <summary>Export-CommunityReport in the hosted engine: typed output with a view, an empty scope, a file as -Path.</summary>
+[Trait("Category", "Database")]
+[Trait("Category", "Pwsh")]
 public sealed class ExportCommunityReportCommandTests : IDisposable
 {
     private readonly PowerShellSession _session = new();

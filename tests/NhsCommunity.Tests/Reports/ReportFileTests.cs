@@ -7,16 +7,25 @@ using NhsCommunity.Coverage;
 using NhsCommunity.Reports;
 using NhsCommunity.Tests.Coverage;
 using Npgsql;
+using Xunit.Abstractions;
 
 namespace NhsCommunity.Tests.Reports;
 
 /// <summary>The report files of the real backfill, compared with content computed here independently.</summary>
-public sealed class ReportFileTests : IClassFixture<RealBackfillFixture>, IDisposable
+[Trait("Category", "Database")]
+[Collection(CoverageDatabases.Name)]
+public sealed class ReportFileTests : IDisposable
 {
     private readonly RealBackfillFixture _fixture;
     private readonly string _folder = Directory.CreateTempSubdirectory("nhscommunity-report-test-").FullName;
 
-    public ReportFileTests(RealBackfillFixture fixture) => _fixture = fixture;
+    private readonly ITestOutputHelper _output;
+
+    public ReportFileTests(RealBackfillFixture fixture, ITestOutputHelper output)
+    {
+        _fixture = fixture;
+        _output = output;
+    }
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
@@ -170,10 +179,12 @@ public sealed class ReportFileTests : IClassFixture<RealBackfillFixture>, IDispo
         Assert.Contains("<svg class=\"heatmap\"", dom, StringComparison.Ordinal);
         Assert.Contains("<svg class=\"chart\"", dom, StringComparison.Ordinal);
 
-        // Kept for a person to look at: the test run prints where.
-        string png = Path.Combine(Path.GetTempPath(), "nhscommunity-report.png");
+        // Kept for a person to look at, in a folder of this run's own (never a fixed name): the test output says where.
+        string kept = Directory.CreateTempSubdirectory("nhscommunity-report-view-").FullName;
+        string png = Path.Combine(kept, "nhscommunity-report.png");
         ChromiumBrowser.Screenshot(html, png);
         Assert.True(new FileInfo(png).Length > 10_000);
-        File.Copy(html, Path.Combine(Path.GetTempPath(), "nhscommunity-report.html"), overwrite: true);
+        File.Copy(html, Path.Combine(kept, CommunityReportWriter.HtmlFile));
+        _output.WriteLine($"The report and its screenshot are kept in {kept}");
     }
 }

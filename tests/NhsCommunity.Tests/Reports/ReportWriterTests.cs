@@ -5,6 +5,7 @@ using NhsCommunity.Tests.Fixtures;
 namespace NhsCommunity.Tests.Reports;
 
 /// <summary>Reports that are always whole and safe: no data, a failure part-way, formulas in CSV cells.</summary>
+[Trait("Category", "Unit")]
 public sealed class ReportWriterTests : IDisposable
 {
     private static readonly DateTime August = new(2024, 8, 1);

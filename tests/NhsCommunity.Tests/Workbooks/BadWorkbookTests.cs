@@ -4,6 +4,7 @@ using NhsCommunity.Workbooks;
 namespace NhsCommunity.Tests.Workbooks;
 
 /// <summary>Every kind of bad input gets its own stable error id, the file, and where it applies the sheet and cell.</summary>
+[Trait("Category", "Unit")]
 public sealed class BadWorkbookTests : IDisposable
 {
     private readonly TemporaryDirectory _directory = new();

@@ -10,6 +10,7 @@ namespace NhsCommunity.Tests.Workbooks;
 /// The streaming sheet scanner, the XmlReader reading and ExcelDataReader must see the same cells: every
 /// value of every Table 4 sheet, same row, same column, same number or text.
 /// </summary>
+[Trait("Category", "GeneratedWorkbooks")]
 public class CellReaderAgreementTests
 {
     [SkippableTheory]

@@ -11,6 +11,7 @@ namespace NhsCommunity.Tests.Workbooks;
 /// with no saved result, or a value under no service header, is an error naming the file, sheet and cell.
 /// The cells are found through ExcelDataReader (the oracle), not the importer.
 /// </summary>
+[Trait("Category", "RealData")]
 public sealed class CountCellTests : IDisposable
 {
     private readonly TemporaryDirectory _directory = new();

@@ -9,6 +9,7 @@ namespace NhsCommunity.Tests.Workbooks;
 /// The reader refuses what it cannot read exactly: parts cut short or malformed, parts that inflate beyond the
 /// caps, and a file replaced while it is read. Each error names the file and the sheet (or part).
 /// </summary>
+[Trait("Category", "RealData")]
 public sealed class DamagedWorkbookTests : IDisposable
 {
     private readonly TemporaryDirectory _directory = new();

@@ -5,6 +5,8 @@ using NhsCommunity.Tests.Infrastructure;
 namespace NhsCommunity.Tests.Workbooks;
 
 /// <summary>Import-CommunityWorkbook in the hosted PowerShell engine, on generated workbooks (and the real ones where present).</summary>
+[Trait("Category", "Pwsh")]
+[Trait("Category", "RealData")]
 public sealed class ImportCommunityWorkbookCommandTests : IClassFixture<ImportCommunityWorkbookCommandTests.GeneratedFiles>, IDisposable
 {
     private const string CmdletType = "NhsCommunity.Commands.ImportCommunityWorkbookCommand";

@@ -10,6 +10,7 @@ namespace NhsCommunity.Tests.Workbooks;
 /// The importer on the four real NHS England workbooks, checked against the cells as ExcelDataReader reads
 /// them (see <see cref="RawWorkbook"/>) and against the workbooks' own oracle: providers sum to National.
 /// </summary>
+[Trait("Category", "RealData")]
 public class RealWorkbookTests
 {
     private static readonly ConcurrentDictionary<string, WorkbookContent> Imported = new();

@@ -10,6 +10,7 @@ namespace NhsCommunity.Tests.Workbooks;
 /// The importer on generated workbooks in the real layout and its variants: what the generator wrote is what
 /// must come back, to the last patient. Needs no shared data.
 /// </summary>
+[Trait("Category", "Unit")]
 public class SyntheticWorkbookTests
 {
     [Theory]
