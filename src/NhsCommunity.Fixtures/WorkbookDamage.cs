@@ -161,6 +161,45 @@ public static class WorkbookDamage
     }
 
     /// <summary>
+    /// Copies the workbook with every part stored uncompressed, then changes the digits of the cell at
+    /// <paramref name="reference"/> in the file's bytes to <paramref name="digits"/> (as many as it had), leaving
+    /// the zip's CRC-32 of the part as it was: the damage a flipped bit does, which only the CRC can show.
+    /// </summary>
+    public static string ChangeStoredCellBytes(string source, string destination, string sheetName, string reference, string digits)
+    {
+        string part = SheetPart(source, sheetName);
+        using (ZipArchive input = ZipFile.OpenRead(source))
+        using (var output = new ZipArchive(File.Create(destination), ZipArchiveMode.Create))
+        {
+            foreach (ZipArchiveEntry entry in input.Entries)
+            {
+                using Stream written = output.CreateEntry(entry.FullName, CompressionLevel.NoCompression).Open();
+                written.Write(ReadAll(entry));
+            }
+        }
+
+        string xml;
+        using (ZipArchive written = ZipFile.OpenRead(destination))
+        {
+            xml = Encoding.UTF8.GetString(ReadAll(written.GetEntry(part)!));
+        }
+
+        string cellXml = CellPattern(reference).Match(xml).Value;
+        Match value = Regex.Match(cellXml, "<v>([0-9]+)</v>", RegexOptions.CultureInvariant);
+        if (!value.Success || value.Groups[1].Length != digits.Length)
+        {
+            throw new ArgumentException($"cell {reference} has no value of {digits.Length} digits: {cellXml}", nameof(digits));
+        }
+
+        byte[] bytes = File.ReadAllBytes(destination);
+        byte[] find = Encoding.UTF8.GetBytes(cellXml);
+        int at = bytes.AsSpan().IndexOf(find);
+        Encoding.UTF8.GetBytes(digits).CopyTo(bytes, at + Encoding.UTF8.GetByteCount(cellXml[..value.Groups[1].Index]));
+        File.WriteAllBytes(destination, bytes);
+        return destination;
+    }
+
+    /// <summary>
     /// Makes the zip's headers (local and central) declare <paramref name="declaredSize"/> inflated bytes for
     /// <paramref name="part"/>, whatever it really inflates to, as a crafted file would. Changes the file in place.
     /// </summary>
@@ -191,12 +230,14 @@ public static class WorkbookDamage
 
     private static string ReplaceCellXml(string xml, string reference, Func<string, string> replace)
     {
-        var cell = new Regex($@"<c r=""{reference}""(?:[^>]*?/>|[^>]*?>.*?</c>)", RegexOptions.Singleline | RegexOptions.CultureInvariant);
-        Match match = cell.Match(xml);
+        Match match = CellPattern(reference).Match(xml);
         return match.Success
             ? string.Concat(xml.AsSpan(0, match.Index), replace(match.Value), xml.AsSpan(match.Index + match.Length))
             : throw new ArgumentException($"no cell {reference} in the sheet", nameof(reference));
     }
+
+    private static Regex CellPattern(string reference) =>
+        new($@"<c r=""{reference}""(?:[^>]*?/>|[^>]*?>.*?</c>)", RegexOptions.Singleline | RegexOptions.CultureInvariant);
 
     private static byte[] ReadAll(ZipArchiveEntry entry)
     {

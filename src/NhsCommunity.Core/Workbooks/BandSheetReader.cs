@@ -14,13 +14,14 @@ internal static class BandSheetReader
     private const string CodeHeader = "Organisation Code";
     private const string NameHeader = "Organisation Name";
 
-    public static void Read(string file, WaitBand band, SheetGrid sheet, RecordTable table, ICollection<UnknownServiceHeader> unknownHeaders)
+    /// <summary>Reads the sheet's counts into <paramref name="table"/>; returns the row number of each organisation it lists.</summary>
+    public static Dictionary<(OrganisationType Type, string Code), int> Read(string file, WaitBand band, SheetGrid sheet, RecordTable table, ICollection<UnknownServiceHeader> unknownHeaders)
     {
         (int headerIndex, int typeColumn, int codeColumn, int nameColumn) = FindHeader(file, sheet);
         SheetRow header = sheet.Rows[headerIndex];
         Dictionary<int, int> serviceByColumn = MapServices(file, sheet, header, [typeColumn, codeColumn, nameColumn], table, unknownHeaders);
 
-        var seen = new Dictionary<(OrganisationType, string), int>();
+        var seen = new Dictionary<(OrganisationType Type, string Code), int>();
         for (int r = headerIndex + 1; r < sheet.Rows.Count; r++)
         {
             SheetRow row = sheet.Rows[r];
@@ -69,6 +70,8 @@ internal static class BandSheetReader
                 table.Set(organisation, service, band, ToCount(file, sheet.Name, row.Number, cell));
             }
         }
+
+        return seen;
     }
 
     private static (int Index, int Type, int Code, int Name) FindHeader(string file, SheetGrid sheet)
@@ -173,6 +176,7 @@ internal static class BandSheetReader
             CellKind.Date => (WorkbookErrorIds.CountIsDate, $"holds a date ({cell.Display}, stored as {cell.Number.ToString(CultureInfo.InvariantCulture)}), not a count of patients. If the number is right, format the cell as a number"),
             CellKind.Error => (WorkbookErrorIds.CountIsError, $"holds the error value {cell.Text}, not a count of patients. Correct the cell"),
             CellKind.FormulaWithoutValue => (WorkbookErrorIds.CountFormulaWithoutValue, "holds a formula whose result was never saved, so its count is unknown. Open the workbook in Excel, let it calculate, save it"),
+            CellKind.Damaged => (WorkbookErrorIds.Corrupt, $"is damaged: {cell.Text}, so its count cannot be known. The file may be a damaged copy: open and save it in Excel"),
             _ => (null, null),
         };
         if (id is not null)

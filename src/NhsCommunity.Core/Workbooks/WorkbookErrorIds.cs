@@ -45,6 +45,9 @@ public static class WorkbookErrorIds
     /// <summary>Two rows of one sheet are for the same organisation.</summary>
     public const string DuplicateOrganisation = "WorkbookDuplicateOrganisation";
 
+    /// <summary>The band sheets do not all list the same organisations: a row is missing from one of them.</summary>
+    public const string OrganisationsDiffer = "WorkbookOrganisationsDiffer";
+
     /// <summary>A count cell holds text, or a number that is not a whole number.</summary>
     public const string CountNotNumeric = "WorkbookCountNotNumeric";
 

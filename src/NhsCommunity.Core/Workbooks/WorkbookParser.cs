@@ -85,10 +85,13 @@ internal static class WorkbookParser
         IReadOnlyList<SheetGrid> grids = source.ReadSheets(indexes, cancellationToken);
         var table = new RecordTable();
         var unknownHeaders = new List<UnknownServiceHeader>();
+        var organisations = new Dictionary<(OrganisationType Type, string Code), int>[bands.Length];
         for (int b = 0; b < bands.Length; b++)
         {
-            BandSheetReader.Read(file, bands[b], grids[b], table, unknownHeaders);
+            organisations[b] = BandSheetReader.Read(file, bands[b], grids[b], table, unknownHeaders);
         }
+
+        SameOrganisations.Check(file, grids, organisations);
 
         DateTime? lastUpdated = CoverPage.ReadLastUpdated(cover < 0 ? null : grids[^1]);
         return new WorkbookContent

@@ -67,6 +67,34 @@ public sealed class CountCellTests : IDisposable
         Assert.Contains("2024-08-01", problem.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("<c r=\"{0}\" t=\"inlineStr\"><v>{1}</v></c>", "typed as an inline string (t=\"inlineStr\") but has no <is> text")]
+    [InlineData("<c r=\"{0}\" t=\"inlineStr\"></c>", "typed as an inline string (t=\"inlineStr\") but has no <is> text")]
+    [InlineData("<c r=\"{0}\" t=\"inlineStr\"><is><t>{1}</t></is><v>{1}</v></c>", "typed as an inline string but also holds a <v> value")]
+    [InlineData("<c r=\"{0}\" t=\"s\"></c>", "typed t=\"s\" but has no <v> value")]
+    [InlineData("<c r=\"{0}\" t=\"e\"></c>", "typed t=\"e\" but has no <v> value")]
+    [InlineData("<c r=\"{0}\"><is><t>{1}</t></is></c>", "holds inline text (<is>) but is typed t=\"\"")]
+    [InlineData("<c r=\"{0}\" t=\"n\"><is><t>{1}</t></is></c>", "holds inline text (<is>) but is typed t=\"n\"")]
+    [InlineData("<c r=\"{0}\" t=\"x\"><v>{1}</v></c>", "its type t=\"x\" is not a SpreadsheetML cell type")]
+    [InlineData("<c r=\"{0}\" t=\"b\"><v>{1}</v></c>", "typed as a boolean (t=\"b\") but holds")]
+    public void A_count_whose_content_does_not_fit_its_type_is_refused_not_read_blank(string cellXml, string damage)
+    {
+        (string good, string sheet, string cell, double value) = CountCell();
+        string xml = string.Format(System.Globalization.CultureInfo.InvariantCulture, cellXml, cell, value);
+        string path = WorkbookDamage.ReplaceCell(good, _directory.File("misshapen.xlsx"), sheet, cell, xml);
+        WorkbookFormatException problem = AssertCellProblem(path, WorkbookErrorIds.Corrupt, sheet, cell);
+        Assert.Contains($"cell {cell} is damaged: ", problem.Message, StringComparison.Ordinal);
+        Assert.Contains(damage, problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_count_as_a_well_formed_inline_string_is_still_read()
+    {
+        (string good, string sheet, string cell, double value) = CountCell();
+        string path = WorkbookDamage.ReplaceCell(good, _directory.File("inline.xlsx"), sheet, cell, $"<c r=\"{cell}\" t=\"inlineStr\"><is><t>{value}</t></is></c>");
+        Assert.Equal(Read(good), Read(path));
+    }
+
     [Fact]
     public void A_formula_with_no_saved_value_is_refused()
     {

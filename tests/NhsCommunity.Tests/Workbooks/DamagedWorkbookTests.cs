@@ -2,6 +2,7 @@ using NhsCommunity.Fixtures;
 using NhsCommunity.Tests.Infrastructure;
 using NhsCommunity.Workbooks;
 using NhsCommunity.Workbooks.Cells;
+using CellReference = NhsCommunity.Workbooks.Cells.CellReference;
 
 namespace NhsCommunity.Tests.Workbooks;
 
@@ -113,6 +114,87 @@ public sealed class DamagedWorkbookTests : IDisposable
     }
 
     [Fact]
+    public void A_provider_row_missing_from_one_band_sheet_is_refused_naming_sheet_and_provider()
+    {
+        string good = Generate(new WorkbookSpec(new DateTime(2024, 8, 1)));
+        (int row, _, string code, _) = RawWorkbook.Load(good).Sheet("Table 4c").Organisations.First(o => o.Type == "Provider");
+        string path = WorkbookDamage.EditSheet(good, _directory.File("dropped.xlsx"), "Table 4c", xml => RemoveRow(xml, row));
+        WorkbookFormatException problem = AssertProblem(path, WorkbookErrorIds.OrganisationsDiffer, $"sheet 'Table 4c': Provider '{code}' has no row");
+        Assert.Equal("Table 4c", problem.Sheet);
+        Assert.Contains($"though sheet 'Table 4' lists it (row {row})", problem.Message, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
+    public void The_real_January_workbook_without_row_158_of_Table_4_is_refused_naming_RAL()
+    {
+        // Fuzz seed 19 found this: provider RAL's row dropped from Table 4 was read, its total counts lost.
+        Skip.IfNot(RepositoryPaths.HasRealWorkbooks, RepositoryPaths.NoSharedReason);
+        string path = WorkbookDamage.EditSheet(RepositoryPaths.RealWorkbook("January"), _directory.File("january-dropped.xlsx"), "Table 4", xml => RemoveRow(xml, 158));
+        WorkbookFormatException problem = AssertProblem(path, WorkbookErrorIds.OrganisationsDiffer, "sheet 'Table 4': Provider 'RAL' has no row, though sheet 'Table 4a' lists it (row 158)");
+        Assert.Equal("Table 4", problem.Sheet);
+    }
+
+    [Fact]
+    public void A_count_whose_bytes_changed_under_an_unchanged_CRC_is_refused_naming_the_sheet()
+    {
+        string good = Generate(new WorkbookSpec(new DateTime(2024, 8, 1)));
+        RawSheet raw = RawWorkbook.Load(good).Sheet("Table 4d");
+        (int row, int column, string digits) = raw.Organisations
+            .SelectMany(o => raw.ServiceColumns.Keys.Select(c => (o.Row, Column: c, Value: raw.Value(o.Row, c))))
+            .Where(c => c.Value is double v && v >= 10)
+            .Select(c => (c.Row, c.Column, ((double)c.Value!).ToString(System.Globalization.CultureInfo.InvariantCulture)))
+            .First();
+        string reference = CellReference.ToA1(row, column);
+
+        // Stored uncompressed with the same digits, the copy reads as the original: the CRC check passes whole parts.
+        string same = WorkbookDamage.ChangeStoredCellBytes(good, _directory.File("stored.xlsx"), "Table 4d", reference, digits);
+        Assert.Equal(Records(good), Records(same));
+
+        string changed = digits[..^1] + (digits[^1] == '9' ? '8' : (char)(digits[^1] + 1));
+        string path = WorkbookDamage.ChangeStoredCellBytes(good, _directory.File("flipped.xlsx"), "Table 4d", reference, changed);
+        WorkbookFormatException problem = AssertProblem(path, WorkbookErrorIds.Corrupt, "sheet 'Table 4d'");
+        Assert.Equal("Table 4d", problem.Sheet);
+        Assert.Contains("CRC-32", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("", 0x00000000u)]
+    [InlineData("a", 0xE8B7BE43u)]
+    [InlineData("123456789", 0xCBF43926u)]
+    [InlineData("The quick brown fox jumps over the lazy dog", 0x414FA339u)]
+    public void The_CRC_32_is_the_zip_one(string text, uint expected)
+    {
+        byte[] bytes = System.Text.Encoding.ASCII.GetBytes(text);
+        Assert.Equal(expected, Crc32.Append(0, bytes));
+
+        // Fed in pieces, as the part inflates, it comes to the same.
+        uint crc = 0;
+        foreach (byte[] piece in bytes.Chunk(3))
+        {
+            crc = Crc32.Append(crc, piece);
+        }
+
+        Assert.Equal(expected, crc);
+    }
+
+    [Theory]
+    [InlineData("<c r=\"{0}\"5\" s=\"1\"><v>7</v></c>", "the part is incomplete or damaged")] // quotes unbalanced, as a flipped byte made them
+    [InlineData("<c r=\"{0}\"s=\"1\"><v>7</v></c>", "malformed attributes")]
+    [InlineData("<c r=\"{0}\" s=1><v>7</v></c>", "malformed attributes")]
+    [InlineData("<c r=\"{0}\" =\"1\"><v>7</v></c>", "malformed attributes")]
+    [InlineData("<c r=\"{0}\" s><v>7</v></c>", "malformed attributes")]
+    public void A_cell_tag_with_malformed_attributes_is_refused_naming_the_sheet(string cellXml, string messagePart)
+    {
+        string good = Generate(new WorkbookSpec(new DateTime(2024, 8, 1)));
+        RawSheet raw = RawWorkbook.Load(good).Sheet("Table 4b");
+        string reference = CellReference.ToA1(raw.Organisations[3].Row, raw.ServiceColumns.Keys.Min());
+        string path = WorkbookDamage.ReplaceCell(good, _directory.File("attributes.xlsx"), "Table 4b", reference, string.Format(System.Globalization.CultureInfo.InvariantCulture, cellXml, reference));
+        WorkbookFormatException problem = AssertProblem(path, WorkbookErrorIds.Corrupt, "sheet 'Table 4b'");
+        Assert.Equal("Table 4b", problem.Sheet);
+        Assert.Contains(messagePart, problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_file_over_the_size_cap_is_refused_before_it_is_read()
     {
         string path = Generate(new WorkbookSpec(new DateTime(2024, 8, 1)));
@@ -157,6 +239,16 @@ public sealed class DamagedWorkbookTests : IDisposable
         CommunityWorkbookWriter.Write(path, spec);
         return path;
     }
+
+    private static string RemoveRow(string xml, int row)
+    {
+        int start = xml.IndexOf($"<row r=\"{row}\"", StringComparison.Ordinal);
+        int end = xml.IndexOf("</row>", start, StringComparison.Ordinal) + "</row>".Length;
+        return start >= 0 ? xml.Remove(start, end - start) : throw new ArgumentException($"no row {row}", nameof(row));
+    }
+
+    private static string[] Records(string path) =>
+        RecordFormatting.Describe(new WorkbookImporter().Read(path).Records).Select(line => line[..line.LastIndexOf('|')]).ToArray();
 
     internal static WorkbookFormatException AssertProblem(string path, string errorId, string messagePart, WorkbookLimits? limits = null)
     {

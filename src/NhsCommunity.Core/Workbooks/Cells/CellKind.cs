@@ -14,4 +14,7 @@ internal enum CellKind
 
     /// <summary>A formula whose result was never saved (the file was written without calculating it).</summary>
     FormulaWithoutValue,
+
+    /// <summary>Content that does not fit the cell's type (t="inlineStr" without &lt;is&gt;, t="s" without an index); Text says how.</summary>
+    Damaged,
 }

@@ -5,7 +5,8 @@ namespace NhsCommunity.Workbooks.Cells;
 
 /// <summary>
 /// A zip part as it inflates, counting the bytes: the declared size and ratio are checked before inflating,
-/// and the counted ones on every read, so a part that lies in its header is stopped just the same.
+/// and the counted ones on every read, so a part that lies in its header is stopped just the same. Read to its end,
+/// the part's CRC-32 must equal the one the zip directory records: damaged deflated bytes can still inflate.
 /// </summary>
 internal sealed class InflatedPart : Stream
 {
@@ -15,6 +16,8 @@ internal sealed class InflatedPart : Stream
     private readonly string _where;
     private readonly string? _sheet;
     private readonly long _compressed;
+    private readonly uint _expectedCrc;
+    private uint _crc;
     private long _count;
 
     /// <summary>Opens <paramref name="entry"/>; <paramref name="where"/> names it in errors ("sheet 'Table 4'").</summary>
@@ -25,6 +28,7 @@ internal sealed class InflatedPart : Stream
         _where = where;
         _sheet = sheet;
         _compressed = entry.CompressedLength;
+        _expectedCrc = entry.Crc32;
         Check(entry.Length, "declares");
         _inner = entry.Open();
     }
@@ -44,8 +48,21 @@ internal sealed class InflatedPart : Stream
     public override int Read(Span<byte> buffer)
     {
         int read = _inner.Read(buffer);
+        if (read == 0)
+        {
+            if (_crc != _expectedCrc && buffer.Length > 0)
+            {
+                throw new InvalidDataException(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"its CRC-32 is {_crc:X8} where the zip directory records {_expectedCrc:X8}: bytes of the part were changed"));
+            }
+
+            return 0;
+        }
+
         _count += read;
         Check(_count, "inflates to more than");
+        _crc = Crc32.Append(_crc, buffer[..read]);
         return read;
     }
 

@@ -148,7 +148,15 @@ internal sealed class OpenXmlCellSource : ICellSource
                 ?? throw new InvalidDataException($"The workbook refers to part '{_sheetEntries[sheetIndex]}', which is not in the file.");
             using var part = new InflatedPart(entry, _limits, _path, $"sheet '{sheet}'", sheet);
             long expected = Math.Min(entry.Length, _limits.MaxPartBytes);
-            return new SheetGrid(sheet, SheetDataScanner.ReadRows(part, expected, _sharedStrings, _dateStyles, cancellationToken));
+            try
+            {
+                return new SheetGrid(sheet, SheetDataScanner.ReadRows(part, expected, _sharedStrings, _dateStyles, cancellationToken));
+            }
+            catch (Exception e) when (e is not (OperationCanceledException or WorkbookFormatException or InvalidDataException or OutOfMemoryException))
+            {
+                // The scanner trusts the XML's shape; markup damaged in a way it did not foresee is still damage, named as such.
+                throw new InvalidDataException($"its XML could not be scanned ({e.GetType().Name}: {e.Message})", e);
+            }
         });
     }
 
@@ -328,6 +336,11 @@ internal sealed class OpenXmlCellSource : ICellSource
             return SheetCell.FormulaWithoutValue(column);
         }
 
+        if (CellShape.Damage(type is null ? default : Encoding.UTF8.GetBytes(type), value is not null, inline is not null) is string damage)
+        {
+            return SheetCell.Damaged(column, damage);
+        }
+
         switch (type)
         {
             case "s":
@@ -350,7 +363,9 @@ internal sealed class OpenXmlCellSource : ICellSource
             case "e":
                 return value is null ? null : SheetCell.FromError(column, value);
             case "b":
-                return value is null ? null : SheetCell.FromText(column, value == "1" ? "TRUE" : "FALSE");
+                return value is null ? null
+                    : CellShape.BooleanDamage(value) is string notBoolean ? SheetCell.Damaged(column, notBoolean)
+                    : SheetCell.FromText(column, value.Trim() == "1" ? "TRUE" : "FALSE");
             case "d":
                 return value is null ? null : SheetCell.FromDate(column, DateTime.Parse(value, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind));
             default:

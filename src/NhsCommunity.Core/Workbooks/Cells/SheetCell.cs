@@ -19,6 +19,8 @@ internal readonly record struct SheetCell(int Column, CellKind Kind, double Numb
 
     public static SheetCell FormulaWithoutValue(int column) => new(column, CellKind.FormulaWithoutValue, 0, null);
 
+    public static SheetCell Damaged(int column, string damage) => new(column, CellKind.Damaged, 0, damage);
+
     /// <summary>Blank text (a shared string of spaces, say) counts as no value: the publication uses blanks for "not submitted".</summary>
     public bool IsBlank => Kind == CellKind.Text && string.IsNullOrWhiteSpace(Text);
 
@@ -29,6 +31,7 @@ internal readonly record struct SheetCell(int Column, CellKind Kind, double Numb
         CellKind.Date when Number is > -657435 and < 2958466 => DateTime.FromOADate(Number).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
         CellKind.Date => Number.ToString(CultureInfo.InvariantCulture),
         CellKind.FormulaWithoutValue => "(a formula with no saved value)",
+        CellKind.Damaged => "(a damaged cell)",
         _ => Text ?? "",
     };
 }

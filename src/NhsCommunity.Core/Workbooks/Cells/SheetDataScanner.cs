@@ -250,13 +250,27 @@ internal sealed class SheetDataScanner
 
             if (tag.Local.Length == 1 && tag.Local[0] == (byte)'v')
             {
-                if (!TryReadSimpleText(out valueStart, out valueEnd))
+                if (valueStart >= 0 || complexValue is not null)
+                {
+                    throw new InvalidDataException($"cell {CellReference.ToA1(row, column)} has two values");
+                }
+
+                if (TryReadSimpleText(out int start, out int end))
+                {
+                    (valueStart, valueEnd) = (start, end);
+                }
+                else
                 {
                     complexValue = ReadText();
                 }
             }
             else if (tag.Local.SequenceEqual("is"u8))
             {
+                if (inline is not null)
+                {
+                    throw new InvalidDataException($"cell {CellReference.ToA1(row, column)} has two inline strings");
+                }
+
                 inline = ReadStringItem("is"u8);
             }
             else
@@ -275,6 +289,11 @@ internal sealed class SheetDataScanner
         if (formula && !hasValue)
         {
             return SheetCell.FormulaWithoutValue(column);
+        }
+
+        if (CellShape.Damage(type, hasValue, inline is not null) is string damage)
+        {
+            return SheetCell.Damaged(column, damage);
         }
 
         if (type.SequenceEqual("s"u8))
@@ -316,7 +335,9 @@ internal sealed class SheetDataScanner
 
         if (type.SequenceEqual("b"u8))
         {
-            return SheetCell.FromText(column, text.Trim() == "1" ? "TRUE" : "FALSE");
+            return CellShape.BooleanDamage(text) is string notBoolean
+                ? SheetCell.Damaged(column, notBoolean)
+                : SheetCell.FromText(column, text.Trim() == "1" ? "TRUE" : "FALSE");
         }
 
         if (type.SequenceEqual("d"u8))
@@ -533,45 +554,70 @@ internal sealed class SheetDataScanner
         throw new InvalidDataException("The sheet XML ends inside a tag.");
     }
 
-    /// <summary>Finds the r (reference), t (type) and s (style) attributes of a tag, by local name.</summary>
+    /// <summary>
+    /// Finds the r (reference), t (type) and s (style) attributes of a tag, by local name. The syntax must be
+    /// exact (name, '=', a quoted value, then a space or the tag's end): a damaged tag such as &lt;c r="183"5"&gt;
+    /// is refused rather than read as some other cell.
+    /// </summary>
     private void ReadAttributes(Tag tag, ref ReadOnlySpan<byte> reference, ref ReadOnlySpan<byte> type, ref ReadOnlySpan<byte> style)
     {
         ReadOnlySpan<byte> xml = Xml;
+        int end = tag.AttributesEnd;
         int i = tag.AttributesStart;
-        while (i < tag.AttributesEnd)
+        while (true)
         {
-            while (i < tag.AttributesEnd && IsSpace(xml[i]))
+            while (i < end && IsSpace(xml[i]))
             {
                 i++;
             }
 
+            if (i >= end)
+            {
+                return;
+            }
+
             int nameStart = i;
-            while (i < tag.AttributesEnd && xml[i] != (byte)'=' && !IsSpace(xml[i]))
+            while (i < end && xml[i] != (byte)'=' && !IsSpace(xml[i]) && xml[i] is not ((byte)'"' or (byte)'\''))
             {
                 i++;
             }
 
             ReadOnlySpan<byte> name = xml[nameStart..i];
-            int colon = name.IndexOf((byte)':');
-            if (colon >= 0)
+            while (i < end && IsSpace(xml[i]))
             {
-                name = name[(colon + 1)..];
+                i++;
             }
 
-            int quote = xml[i..tag.AttributesEnd].IndexOfAny((byte)'"', (byte)'\'');
-            if (quote < 0)
+            if (name.IsEmpty || i >= end || xml[i] != (byte)'=')
             {
-                return;
+                throw MalformedTag(tag);
             }
 
-            int valueStart = i + quote + 1;
-            int valueLength = xml[valueStart..tag.AttributesEnd].IndexOf(xml[i + quote]);
+            i++;
+            while (i < end && IsSpace(xml[i]))
+            {
+                i++;
+            }
+
+            if (i >= end || xml[i] is not ((byte)'"' or (byte)'\''))
+            {
+                throw MalformedTag(tag);
+            }
+
+            int valueStart = i + 1;
+            int valueLength = xml[valueStart..end].IndexOf(xml[i]);
             if (valueLength < 0)
             {
-                return;
+                throw MalformedTag(tag);
             }
 
-            if (colon < 0 && name.Length == 1)
+            i = valueStart + valueLength + 1;
+            if (i < end && !IsSpace(xml[i]))
+            {
+                throw MalformedTag(tag);
+            }
+
+            if (name.Length == 1)
             {
                 if (name[0] == (byte)'r')
                 {
@@ -586,9 +632,14 @@ internal sealed class SheetDataScanner
                     style = xml.Slice(valueStart, valueLength);
                 }
             }
-
-            i = valueStart + valueLength + 1;
         }
+    }
+
+    private InvalidDataException MalformedTag(Tag tag)
+    {
+        int start = tag.AttributesStart - tag.Local.Length;
+        string text = Encoding.UTF8.GetString(Xml[Math.Max(0, start - 1)..Math.Min(tag.AttributesEnd + 1, Math.Min(_length, start + 80))]);
+        return new InvalidDataException($"the tag '{text}' has malformed attributes");
     }
 
     private static int ParseColumn(ReadOnlySpan<byte> reference)
