@@ -7,6 +7,7 @@
     CompatiblePSEditions = @('Core')
     PowerShellVersion    = '7.4'
     FormatsToProcess     = @('module/NhsCommunity.Format.ps1xml')
+    TypesToProcess       = @('module/NhsCommunity.Types.ps1xml')
     CmdletsToExport      = @(
         'Import-CommunityWorkbook'
         'Test-CommunityWorkbook'

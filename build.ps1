@@ -4,7 +4,7 @@
 
 .DESCRIPTION
     Build    dotnet build Cmdlets.sln: compiles everything and lays the module out in ./module
-             (NhsCommunity.dll, NhsCommunity.Core.dll, Dependencies/, NhsCommunity.Format.ps1xml, en-US/ help).
+             (NhsCommunity.dll, NhsCommunity.Core.dll, Dependencies/, NhsCommunity.Format.ps1xml, NhsCommunity.Types.ps1xml, en-US/ help).
     Test     dotnet test Cmdlets.sln (add -Filter to run a subset): the xUnit suite and, through it, the
              Pester suite in real pwsh; then one summary: failures, each skip reason once, the counts.
              Under CI=true a skipped test fails the run.
@@ -253,7 +253,7 @@ function New-Nupkg([string] $Folder, [string] $Nuspec, [string] $Path) {
 
 function Invoke-Package {
     $layout = [System.IO.Path]::Combine($root, 'module')
-    foreach ($required in @('NhsCommunity.dll', 'NhsCommunity.Format.ps1xml', 'en-US/NhsCommunity.dll-Help.xml', 'NhsCommunity.Core.dll')) {
+    foreach ($required in @('NhsCommunity.dll', 'NhsCommunity.Format.ps1xml', 'NhsCommunity.Types.ps1xml', 'en-US/NhsCommunity.dll-Help.xml', 'NhsCommunity.Core.dll')) {
         if (-not [System.IO.File]::Exists([System.IO.Path]::Combine($layout, $required))) {
             throw "module/$required is missing: build first (./build.ps1 -Task Build) or drop -NoBuild."
         }
@@ -268,7 +268,9 @@ function Invoke-Package {
     foreach ($assembly in @('NhsCommunity.dll', 'NhsCommunity.Core.dll')) {
         [System.IO.File]::Copy([System.IO.Path]::Combine($layout, $assembly), [System.IO.Path]::Combine($folder, $assembly))
     }
-    [System.IO.File]::Copy([System.IO.Path]::Combine($layout, 'NhsCommunity.Format.ps1xml'), [System.IO.Path]::Combine($folder, 'NhsCommunity.Format.ps1xml'))
+    foreach ($file in @('NhsCommunity.Format.ps1xml', 'NhsCommunity.Types.ps1xml')) {
+        [System.IO.File]::Copy([System.IO.Path]::Combine($layout, $file), [System.IO.Path]::Combine($folder, $file))
+    }
     Copy-Tree ([System.IO.Path]::Combine($layout, 'Dependencies')) ([System.IO.Path]::Combine($folder, 'Dependencies'))
     Copy-Tree ([System.IO.Path]::Combine($layout, 'en-US')) ([System.IO.Path]::Combine($folder, 'en-US'))
     $manifestPath = [System.IO.Path]::Combine($folder, "$moduleName.psd1")

@@ -12,7 +12,7 @@ internal static class CoverageTable
             $"{"Month",-8} {"Trusts",7} {"WithData",9} {"Services",9} {"TotalWaiting",13} {"Waiting52Plus",14}"));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{"-----",-8} {"------",7} {"--------",9} {"--------",9} {"------------",13} {"-------------",14}"));
-        foreach (IGrouping<DateTime, CoverageRow> month in report.Coverage.GroupBy(r => r.Period).OrderBy(g => g.Key))
+        foreach (IGrouping<Month, CoverageRow> month in report.Coverage.GroupBy(r => r.Period).OrderBy(g => g.Key))
         {
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{month.Key:yyyy-MM}  {month.Count(),7} {month.Count(r => r.HasData),9} {month.Sum(r => r.ServicesReported),9} {month.Sum(r => r.TotalWaiting),13:N0} {month.Sum(r => r.Waiting52PlusWeeks),14:N0}"));

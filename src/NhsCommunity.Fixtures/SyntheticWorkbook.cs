@@ -140,7 +140,7 @@ public sealed class SyntheticWorkbook
                 ServiceDefinition service = Services[s];
                 records.Add(new CommunityRecord
                 {
-                    Period = Period,
+                    Period = Month.Of(Period),
                     OrganisationType = org.Type,
                     OrganisationCode = org.Code,
                     OrganisationName = org.Name,

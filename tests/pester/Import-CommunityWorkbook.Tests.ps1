@@ -48,6 +48,18 @@ Describe 'Import-CommunityWorkbook' -Tag IntegrationTests {
         ($national.OrganisationType | Sort-Object -Unique) | Should -Be 'National'
     }
 
+    It 'exports Period as yyyy-MM text, not a timestamp of the current culture' {
+        $csv = Join-Path $TestDrive 'july.csv'
+        $records | Select-Object -First 3 | Export-Csv -LiteralPath $csv
+        $lines = @(Get-Content -LiteralPath $csv)
+        $lines[0] | Should -BeLike '"Period",*'
+        $lines[1..3] | ForEach-Object { $_ | Should -BeLike '"2025-07",*' }
+        (Import-Csv -LiteralPath $csv).Period | Should -Be @('2025-07', '2025-07', '2025-07')
+        $records[0].Period | Should -BeOfType [NhsCommunity.Month]
+        $records[0].Period -eq '2025-07' | Should -BeTrue
+        ([datetime]$records[0].Period).ToString('o') | Should -Be '2025-07-01T00:00:00.0000000'
+    }
+
     It 'keeps only the services asked for' {
         $audiology = @(Import-CommunityWorkbook -LiteralPath $july.FullName -ServiceKey audiology)
         $audiology.Count | Should -BeGreaterThan 0

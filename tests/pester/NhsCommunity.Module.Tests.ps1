@@ -35,13 +35,13 @@ Describe 'NhsCommunity module' -Tag IntegrationTests {
         try {
             $entries = @($archive.Entries.FullName)
             $layout = Join-Path $RepositoryRoot 'module'
-            $expected = @('NhsCommunity.nuspec', 'NhsCommunity.psd1', 'NhsCommunity.dll', 'NhsCommunity.Core.dll', 'NhsCommunity.Format.ps1xml', 'en-US/NhsCommunity.dll-Help.xml') +
+            $expected = @('NhsCommunity.nuspec', 'NhsCommunity.psd1', 'NhsCommunity.dll', 'NhsCommunity.Core.dll', 'NhsCommunity.Format.ps1xml', 'NhsCommunity.Types.ps1xml', 'en-US/NhsCommunity.dll-Help.xml') +
                 @(Get-ChildItem -LiteralPath (Join-Path $layout 'Dependencies') -File | ForEach-Object { "Dependencies/$($_.Name)" })
             foreach ($name in $expected) { $entries | Should -Contain $name }
             $entries | Should -Contain 'Dependencies/Npgsql.dll'
             $entries | Should -Not -Contain 'Dependencies/NhsCommunity.Core.dll'
             $entries | Where-Object { $_ -like 'module/*' } | Should -BeNullOrEmpty
-            foreach ($name in 'NhsCommunity.dll', 'en-US/NhsCommunity.dll-Help.xml', 'NhsCommunity.Format.ps1xml', 'NhsCommunity.Core.dll', 'Dependencies/Npgsql.dll') {
+            foreach ($name in 'NhsCommunity.dll', 'en-US/NhsCommunity.dll-Help.xml', 'NhsCommunity.Format.ps1xml', 'NhsCommunity.Types.ps1xml', 'NhsCommunity.Core.dll', 'Dependencies/Npgsql.dll') {
                 $stream = $archive.GetEntry($name).Open()
                 $copy = [System.IO.MemoryStream]::new()
                 try { $stream.CopyTo($copy) } finally { $stream.Dispose() }

@@ -242,7 +242,7 @@ public static class CoverageAnalyzer
     private static CoverageRow ReadCoverageRow(NpgsqlDataReader reader) => new()
     {
         TrustCode = reader.GetString(2),
-        Period = reader.GetDateTime(3),
+        Period = Month.Of(reader.GetDateTime(3)),
         TrustName = reader.IsDBNull(6) ? "" : reader.GetString(6),
         IcbCode = reader.IsDBNull(7) ? null : reader.GetString(7),
         HasData = reader.GetBoolean(8),
@@ -257,7 +257,7 @@ public static class CoverageAnalyzer
         Check = reader.GetString(0),
         Severity = Enum.Parse<FindingSeverity>(reader.GetString(1)),
         TrustCode = reader.IsDBNull(2) ? null : reader.GetString(2),
-        Period = reader.IsDBNull(3) ? null : reader.GetDateTime(3),
+        Period = reader.IsDBNull(3) ? null : Month.Of(reader.GetDateTime(3)),
         ServicePath = reader.IsDBNull(4) ? null : reader.GetString(4),
         Detail = reader.IsDBNull(5) ? "" : reader.GetString(5),
     };

@@ -11,7 +11,7 @@ public sealed class CoverageFinding
     public string? TrustCode { get; init; }
 
     /// <summary>First day of the month; null for findings about a trust as a whole.</summary>
-    public DateTime? Period { get; init; }
+    public Month? Period { get; init; }
 
     /// <summary>
     /// The JSON path of the service ("adult_services.audiology") or key the finding is about. Not named

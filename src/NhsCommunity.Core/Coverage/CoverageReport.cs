@@ -76,7 +76,7 @@ public sealed class CoverageReport
 
     /// <summary>Total 52+ week waits per month, over the trusts in scope.</summary>
     public IReadOnlyList<(DateTime Period, long Waiting52PlusWeeks, int Trusts)> Waits52PlusByMonth() => _waits52PlusByMonth ??=
-        Coverage.GroupBy(r => r.Period)
+        Coverage.GroupBy(r => r.Period.ToDateTime())
             .OrderBy(g => g.Key)
             .Select(g => (g.Key, g.Sum(r => r.Waiting52PlusWeeks), g.Where(r => r.HasData).Select(r => r.TrustCode).Distinct(StringComparer.Ordinal).Count()))
             .ToArray();

@@ -10,7 +10,7 @@ public sealed class CoverageRow
     public string? IcbCode { get; init; }
 
     /// <summary>First day of the month.</summary>
-    public required DateTime Period { get; init; }
+    public required Month Period { get; init; }
 
     /// <summary>The row has a document with at least one service.</summary>
     public bool HasData { get; init; }

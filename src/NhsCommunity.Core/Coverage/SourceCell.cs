@@ -22,7 +22,7 @@ public sealed record SourceCell(string TrustCode, DateTime Period, ServiceCatego
             {
                 yield return new SourceCell(
                     record.OrganisationCode.Trim().ToUpperInvariant(),
-                    new DateTime(record.Period.Year, record.Period.Month, 1),
+                    record.Period.ToDateTime(),
                     record.Category,
                     record.ServiceKey,
                     band.JsonKey,

@@ -3,7 +3,7 @@ namespace NhsCommunity.Database;
 /// <summary>One row put back by Restore-TrustMetrics: Restored (previous value and updated_at back) or Removed (a row the run inserted).</summary>
 public sealed record TrustMetricsRestoreResult(
     string TrustCode,
-    DateTime Period,
+    Month Period,
     string DataType,
     string Column,
     string Status,

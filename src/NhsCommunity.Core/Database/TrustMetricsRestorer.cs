@@ -91,7 +91,7 @@ public sealed class TrustMetricsRestorer
                 while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                 {
                     results.Add(new TrustMetricsRestoreResult(
-                        reader.GetString(0), reader.GetDateTime(1), reader.GetString(2), column, reader.GetString(3), runId));
+                        reader.GetString(0), Month.Of(reader.GetDateTime(1)), reader.GetString(2), column, reader.GetString(3), runId));
                 }
             }
 

@@ -45,7 +45,7 @@ internal sealed class TrustMetricsValueCheck
             }
             else
             {
-                slots[i] = new TrustMetricsWriteResult(Printable(documents[i].TrustCode), month, TrustMetricsWriteStatus.Rejected,
+                slots[i] = new TrustMetricsWriteResult(Printable(documents[i].TrustCode), Month.Of(month), TrustMetricsWriteStatus.Rejected,
                     $"{problem}. Nothing was written for this trust in {month.ToString("yyyy-MM", CultureInfo.InvariantCulture)}; correct the input and run again.", runId);
             }
         }

@@ -188,7 +188,7 @@ public sealed class TrustMetricsWriter : IAsyncDisposable
             DatabaseUnavailableException unavailable => unavailable.Message + $" (after {attempt} attempt(s))",
             _ => $"Writing {month:yyyy-MM} to {_database.Description} failed after {attempt} attempt(s): {_database.Redact(failure?.Message ?? "unknown error")}. Nothing of that month was written; run again to complete it.",
         };
-        var failed = split.Merge(documents.Select(d => new TrustMetricsWriteResult(d.TrustCode, month, TrustMetricsWriteStatus.Failed, reason, _options.RunId)));
+        var failed = split.Merge(documents.Select(d => new TrustMetricsWriteResult(d.TrustCode, Month.Of(month), TrustMetricsWriteStatus.Failed, reason, _options.RunId)));
         Exception reported = failure is BackfillLockedException or DatabaseTimeoutException ? failure : new TrustMetricsWriteException(reason, failure);
         return new MonthWriteOutcome(month, failed, RoundTrips - roundTripsBefore, attempt, clock.Elapsed, reported);
     }
@@ -235,7 +235,7 @@ public sealed class TrustMetricsWriter : IAsyncDisposable
             string code = reader.GetString(0);
             var status = Enum.Parse<TrustMetricsWriteStatus>(reader.GetString(1));
             string reason = Reason(status, wasEmpty: !reader.IsDBNull(2) && reader.GetBoolean(2), trustKnown: reader.GetBoolean(3), hasName: reader.GetBoolean(4), month);
-            byCode[code] = new TrustMetricsWriteResult(code, month, status, reason, _options.RunId);
+            byCode[code] = new TrustMetricsWriteResult(code, Month.Of(month), status, reason, _options.RunId);
         }
 
         while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false))

@@ -12,7 +12,7 @@ public sealed class CommunityDocument
     public string TrustName { get; init; } = "";
 
     /// <summary>First day of the month.</summary>
-    public required DateTime Period { get; init; }
+    public required Month Period { get; init; }
 
     /// <summary>The JSONB text, byte-identical for the same input, keys exactly as community-jsonb.md.</summary>
     public required string Json { get; init; }

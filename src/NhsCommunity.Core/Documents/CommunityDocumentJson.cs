@@ -119,7 +119,7 @@ internal static class CommunityDocumentJson
         {
             TrustCode = trustCode,
             TrustName = trustName,
-            Period = period,
+            Period = Month.Of(period),
             Json = Encoding.UTF8.GetString(buffer.WrittenSpan),
             ServicesReported = services.Count,
             TotalWaitingAllServices = totalWaiting,

@@ -30,7 +30,7 @@ public sealed class TrustMapper
             _providers.Add(code, periods);
         }
 
-        var period = new DateTime(record.Period.Year, record.Period.Month, 1);
+        var period = record.Period.ToDateTime();
         string name = (record.OrganisationName ?? "").Trim();
 
         // Several records per month (one per service) carry the same name; keep the ordinal first for a stable result.

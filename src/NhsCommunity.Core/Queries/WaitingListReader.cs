@@ -71,7 +71,7 @@ public static class WaitingListReader
                 TrustName = reader.GetString(1),
                 IcbCode = reader.IsDBNull(2) ? null : reader.GetString(2),
                 IcbName = reader.IsDBNull(3) ? null : reader.GetString(3),
-                Period = reader.GetDateTime(4),
+                Period = Month.Of(reader.GetDateTime(4)),
                 Category = Enum.Parse<ServiceCategory>(reader.GetString(5)),
                 ServiceKey = reader.GetString(6),
             };
@@ -103,7 +103,7 @@ public static class WaitingListReader
                 IcbName = reader.IsDBNull(1) ? null : reader.GetString(1),
                 TrustCode = reader.IsDBNull(2) ? null : reader.GetString(2),
                 TrustName = reader.IsDBNull(3) ? null : reader.GetString(3),
-                Period = reader.IsDBNull(4) ? null : reader.GetDateTime(4),
+                Period = reader.IsDBNull(4) ? null : Month.Of(reader.GetDateTime(4)),
                 Category = reader.IsDBNull(5) ? null : Enum.Parse<ServiceCategory>(reader.GetString(5)),
                 ServiceKey = reader.IsDBNull(6) ? null : reader.GetString(6),
                 Rows = reader.GetInt64(7),

@@ -14,7 +14,7 @@ public sealed class WaitingListRow : WaitingFigures
     public string? IcbName { get; init; }
 
     /// <summary>First day of the month.</summary>
-    public required DateTime Period { get; init; }
+    public required Month Period { get; init; }
 
     public required ServiceCategory Category { get; init; }
 

@@ -18,7 +18,7 @@ public sealed class WaitingListSummary : WaitingFigures
 
     public string? TrustName { get; init; }
 
-    public DateTime? Period { get; init; }
+    public Month? Period { get; init; }
 
     public ServiceCategory? Category { get; init; }
 

@@ -10,7 +10,7 @@ namespace NhsCommunity.Workbooks;
 public sealed class CommunityRecord
 {
     /// <summary>First day of the month the data is for, read from the sheets' titles.</summary>
-    public DateTime Period { get; init; }
+    public Month Period { get; init; }
 
     public OrganisationType OrganisationType { get; init; }
 

@@ -73,7 +73,7 @@ internal sealed class RecordTable
                 int? over104 = split ? Count(WaitBand.Wait104PlusWeeks) : null;
                 records.Add(new CommunityRecord
                 {
-                    Period = period,
+                    Period = Month.Of(period),
                     OrganisationType = type,
                     OrganisationCode = code,
                     OrganisationName = name,

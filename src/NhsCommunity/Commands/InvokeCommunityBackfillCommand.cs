@@ -179,7 +179,7 @@ public sealed class InvokeCommunityBackfillCommand : TrustMetricsWriteCommandBas
         var months = batch.Documents.GroupBy(d => d.Period).OrderBy(g => g.Key).ToList();
 
         // Ask first, so that under -WhatIf (or all answers no) nothing at all touches the database.
-        var approved = new List<IGrouping<DateTime, CommunityDocument>>();
+        var approved = new List<IGrouping<Month, CommunityDocument>>();
         foreach (var month in months)
         {
             string target = string.Create(CultureInfo.InvariantCulture, $"{month.Key:yyyy-MM} ({month.Count()} trust(s)) on {Database.Description}");

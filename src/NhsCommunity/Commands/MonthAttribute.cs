@@ -7,7 +7,7 @@ namespace NhsCommunity.Commands;
 /// <summary>
 /// Turns what a user gives a month parameter (-Period, -From, -To) into the first day of that month,
 /// before PowerShell's own conversion could read "01/07/2025" in the invariant culture as 7 January:
-/// "2025-07", an ISO date, "July 2025", a [datetime] or a pipeline object's Period. Ambiguous day/month
+/// "2025-07", an ISO date, "July 2025", a [datetime] or a pipeline object's Period (a Month). Ambiguous day/month
 /// text is refused with a message saying to write yyyy-MM.
 /// </summary>
 [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
@@ -20,6 +20,7 @@ public sealed class MonthAttribute : ArgumentTransformationAttribute
         {
             null => null,
             string text => Parse(text),
+            Month month => month.ToDateTime(),
             DateTime date => MonthText.FirstDay(date),
             DateTimeOffset date => MonthText.FirstDay(date.DateTime),
             DateOnly date => new DateTime(date.Year, date.Month, 1),

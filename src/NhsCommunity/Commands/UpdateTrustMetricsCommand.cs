@@ -71,7 +71,7 @@ public sealed class UpdateTrustMetricsCommand : TrustMetricsWriteCommandBase
             _months.Add(month, documents);
         }
 
-        documents.Add(new CommunityDocument { TrustCode = TrustCode, TrustName = TrustName ?? "", Period = month, Json = Json });
+        documents.Add(new CommunityDocument { TrustCode = TrustCode, TrustName = TrustName ?? "", Period = Month.Of(month), Json = Json });
     }
 
     [SuppressMessage("Design", "CA1031", Justification = "Each month's failure is reported and the run goes on.")]
@@ -172,7 +172,7 @@ public sealed class UpdateTrustMetricsCommand : TrustMetricsWriteCommandBase
     {
         foreach (CommunityDocument document in documents)
         {
-            WriteObject(new TrustMetricsWriteResult(document.TrustCode, month, TrustMetricsWriteStatus.Failed, reason, RunId));
+            WriteObject(new TrustMetricsWriteResult(document.TrustCode, Month.Of(month), TrustMetricsWriteStatus.Failed, reason, RunId));
         }
     }
 }

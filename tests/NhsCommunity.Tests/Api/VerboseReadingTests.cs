@@ -25,7 +25,7 @@ public sealed partial class VerboseReadingTests
 
         Assert.Empty(import.Errors);
         string[] reads = [.. import.Verbose.Select(Timeless)];
-        int augustRecords = import.Output.Count(o => ((DateTime)o.Properties["Period"].Value).Month == 8);
+        int augustRecords = import.Output.Count(o => ((Month)o.Properties["Period"].Value).Number == 8);
         int decemberRecords = import.Output.Count - augustRecords;
         Assert.True(augustRecords > 100 && decemberRecords > 100);
         Assert.Equal(
@@ -37,8 +37,8 @@ public sealed partial class VerboseReadingTests
 
         Assert.Equal(
             [
-                reads[0], $"Checked '{temp.File(august.FileName)}': {test.Output.Count(o => ((DateTime)o.Properties["Period"].Value).Month == 8)} finding(s).",
-                reads[1], $"Checked '{temp.File(december.FileName)}': {test.Output.Count(o => ((DateTime)o.Properties["Period"].Value).Month == 12)} finding(s).",
+                reads[0], $"Checked '{temp.File(august.FileName)}': {test.Output.Count(o => ((Month)o.Properties["Period"].Value).Number == 8)} finding(s).",
+                reads[1], $"Checked '{temp.File(december.FileName)}': {test.Output.Count(o => ((Month)o.Properties["Period"].Value).Number == 12)} finding(s).",
             ],
             test.Verbose.Select(Timeless));
     }

@@ -89,7 +89,7 @@ public class InvokeCommunityBackfillCommandTests
         {
             Assert.True(
                 Scalar<bool>(connectionString, "SELECT community_data = $1::jsonb FROM trust_metrics WHERE trust_code = $2 AND period = $3 AND data_type = 'monthly'",
-                    document.Json, document.TrustCode, document.Period),
+                    document.Json, document.TrustCode, document.Period.ToDateTime()),
                 $"{document.TrustCode} {document.Period:yyyy-MM}");
         }
 

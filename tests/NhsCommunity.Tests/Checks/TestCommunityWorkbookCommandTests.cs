@@ -73,7 +73,7 @@ public class TestCommunityWorkbookCommandTests
         Assert.Equal("January 2025", finding.Properties["Expected"].Value);
         Assert.Equal("December 2024", finding.Properties["Actual"].Value);
         Assert.Equal(path, finding.Properties["File"].Value);
-        Assert.Equal(new DateTime(2025, 1, 1), finding.Properties["Period"].Value);
+        Assert.Equal(new Month(2025, 1), finding.Properties["Period"].Value);
     }
 
     [Fact]

@@ -48,7 +48,7 @@ internal sealed class SyntheticBackfill
         string json = FormattableString.Invariant($$$"""
             {"adult_services":{"audiology":{"total_waiting":{{{total}}},"wait_0_1_weeks":{{{seed}}},"wait_1_2_weeks":{{{seed}}},"wait_2_4_weeks":{{{seed}}},"wait_4_12_weeks":{{{seed}}},"wait_12_18_weeks":{{{seed}}},"wait_18_52_weeks":{{{seed}}},"wait_52_plus_weeks":{{{seed}}}}},"cyp_services":{},"metadata":{"services_reported":1,"total_waiting_all_services":{{{total}}},"services_with_52plus_breaches":1,"last_updated":"{{{month.AddDays(40):yyyy-MM-dd}}}"}}
             """).Trim();
-        return new CommunityDocument { TrustCode = code, TrustName = name, Period = month, Json = json };
+        return new CommunityDocument { TrustCode = code, TrustName = name, Period = Month.Of(month), Json = json };
     }
 
     /// <summary>Writes the months with one writer, as a backfill run does.</summary>

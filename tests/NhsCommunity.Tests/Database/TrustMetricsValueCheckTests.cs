@@ -17,7 +17,7 @@ public class TrustMetricsValueCheckTests
     private static readonly ColumnLimits UsersTable = new(3, 255);
 
     private static CommunityDocument Document(string code = "RX1", string name = "A TRUST", string json = """{"adult_services":{}}""") =>
-        new() { TrustCode = code, TrustName = name, Period = August, Json = json };
+        new() { TrustCode = code, TrustName = name, Period = Month.Of(August), Json = json };
 
     /// <summary>The rule itself, as a literal table: each value and whether the users' table (varchar(3) code, varchar(255) name) can store it.</summary>
     [Theory]
@@ -80,8 +80,8 @@ public class TrustMetricsValueCheckTests
         var tally = new BackfillTally();
         var runId = Guid.NewGuid();
         tally.MonthWritten(new MonthWriteOutcome(August, [
-            new TrustMetricsWriteResult("RX1", August, TrustMetricsWriteStatus.Updated, "filled", runId),
-            new TrustMetricsWriteResult("RX2", August, TrustMetricsWriteStatus.Rejected, "The trust name has 256 characters; trust_metrics.trust_name holds at most 255. Nothing was written", runId),
+            new TrustMetricsWriteResult("RX1", Month.Of(August), TrustMetricsWriteStatus.Updated, "filled", runId),
+            new TrustMetricsWriteResult("RX2", Month.Of(August), TrustMetricsWriteStatus.Rejected, "The trust name has 256 characters; trust_metrics.trust_name holds at most 255. Nothing was written", runId),
         ], 1, 1, TimeSpan.Zero, null));
 
         BackfillSummary summary = tally.Summarise(runId, "u@h:5432/d", 3, TimeSpan.Zero);
@@ -103,7 +103,7 @@ public class TrustMetricsValueCheckTests
         db.Scalar("ALTER TABLE trust_metrics ALTER COLUMN trust_name TYPE varchar(40)");
         List<CommunityDocument> month = db.Documents(August);
         month[1] = SyntheticBackfill.Document("R02", August, 7, "NAME\0WITH NUL");
-        month[3] = new CommunityDocument { TrustCode = "R04", TrustName = "NAME OF R04", Period = August, Json = "[1]" };
+        month[3] = new CommunityDocument { TrustCode = "R04", TrustName = "NAME OF R04", Period = Month.Of(August), Json = "[1]" };
         month.Add(SyntheticBackfill.Document("R91", August, 9, new string('N', 41)));
         month.Add(SyntheticBackfill.Document("R92", August, 9, new string('N', 40)));
         month.Add(SyntheticBackfill.Document("r93", August, 9, "LOWER CASE CODE"));
@@ -137,7 +137,7 @@ public class TrustMetricsValueCheckTests
         Skip.IfNot(TestPostgres.IsAvailable, TestPostgres.NotInstalledReason);
         var db = new SyntheticBackfill("value_check_cmdlet", trusts: 4);
         List<CommunityDocument> month = db.Documents(August);
-        month[2] = new CommunityDocument { TrustCode = "R03", TrustName = "NAME OF R03", Period = August, Json = "\"not an object\"" };
+        month[2] = new CommunityDocument { TrustCode = "R03", TrustName = "NAME OF R03", Period = Month.Of(August), Json = "\"not an object\"" };
         using var session = new PowerShellSession();
 
         ScriptResult run = session.Run("$docs | Update-TrustMetrics -ConnectionString $cs", new Dictionary<string, object?> { ["docs"] = month, ["cs"] = db.ConnectionString });

@@ -101,8 +101,8 @@ public class UpdateTrustMetricsCommandTests
         Assert.Equal(ErrorCategory.WriteError, error.CategoryInfo.Category);
         Assert.Equal("2024-08", error.TargetObject);
         var results = run.Output.Select(o => (TrustMetricsWriteResult)o.BaseObject).ToList();
-        Assert.All(results.Where(r => r.Period.Month == 8), r => Assert.Equal(TrustMetricsWriteStatus.Failed, r.Status));
-        Assert.All(results.Where(r => r.Period.Month == 9), r => Assert.Equal(TrustMetricsWriteStatus.Updated, r.Status));
+        Assert.All(results.Where(r => r.Period.Number == 8), r => Assert.Equal(TrustMetricsWriteStatus.Failed, r.Status));
+        Assert.All(results.Where(r => r.Period.Number == 9), r => Assert.Equal(TrustMetricsWriteStatus.Updated, r.Status));
         Assert.Equal(august, db.MonthState(SyntheticBackfill.Months[0]));
     }
 

@@ -40,7 +40,7 @@ public class ConvertToCommunityJsonbCommandTests
         Assert.Equal([], result.Errors.Select(e => e.FullyQualifiedErrorId + ": " + e));
         Assert.Equal(
             ["2024-08 RGT", "2024-08 TAD", "2024-12 RGT"],
-            result.Output.Select(o => $"{(DateTime)o.Properties["Period"].Value:yyyy-MM} {o.Properties["TrustCode"].Value}"));
+            result.Output.Select(o => $"{(Month)o.Properties["Period"].Value:yyyy-MM} {o.Properties["TrustCode"].Value}"));
         Assert.All(result.Output, o => Assert.Equal("NhsCommunity.Documents.CommunityDocument", o.BaseObject.GetType().FullName));
         PSObject tad = result.Output[1];
         Assert.Equal(1, tad.Properties["ServicesReported"].Value);
@@ -72,7 +72,7 @@ public class ConvertToCommunityJsonbCommandTests
         Assert.Equal("ConvertToCommunityJsonbConflictingEditions,NhsCommunity.Commands.ConvertToCommunityJsonbCommand", error.FullyQualifiedErrorId);
         Assert.Equal(ErrorCategory.InvalidData, error.CategoryInfo.Category);
         Assert.Equal(new DateTime(2024, 8, 1), error.TargetObject);
-        Assert.Equal(new DateTime(2024, 12, 1), Assert.Single(result.Output).Properties["Period"].Value);
+        Assert.Equal(new Month(2024, 12), Assert.Single(result.Output).Properties["Period"].Value);
     }
 
     [Fact]

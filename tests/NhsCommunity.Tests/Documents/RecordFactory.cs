@@ -24,7 +24,7 @@ internal static class RecordFactory
         bool split = bands.Length == 10;
         return new CommunityRecord
         {
-            Period = period,
+            Period = Month.Of(period),
             OrganisationType = type,
             OrganisationCode = code,
             OrganisationName = name ?? code + " NHS TRUST",

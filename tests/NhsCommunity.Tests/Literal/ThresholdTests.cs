@@ -89,7 +89,7 @@ public sealed class ThresholdTests : IDisposable
 
     private string[] Months(string script) =>
         Session.Invoke(script, new Dictionary<string, object?> { ["cs"] = _database!.ConnectionString })
-            .Select(o => ((DateTime)o.Properties["Period"].Value).ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture)).Distinct().Order(StringComparer.Ordinal).ToArray();
+            .Select(o => ((Month)o.Properties["Period"].Value).ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture)).Distinct().Order(StringComparer.Ordinal).ToArray();
 
     private CoverageReport Report(CoverageEvaluation evaluation)
     {

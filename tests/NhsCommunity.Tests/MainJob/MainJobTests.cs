@@ -40,7 +40,7 @@ public sealed partial class MainJobTests
         var trustMonths = files
             .SelectMany(f => importer.Read(f, CancellationToken.None).Records)
             .Where(r => r.OrganisationType == OrganisationType.Provider && TrustCodes.IsNhsTrust(r.OrganisationCode))
-            .Select(r => (r.OrganisationCode, r.Period))
+            .Select(r => (r.OrganisationCode, Period: r.Period.ToDateTime()))
             .ToHashSet();
 
         using var connection = new NpgsqlConnection(connectionString);
@@ -117,7 +117,7 @@ public sealed partial class MainJobTests
         int expected = Directory.GetFiles(RepositoryPaths.RealWorkbookDirectory, "*.xlsx")
             .SelectMany(f => importer.Read(f, CancellationToken.None).Records)
             .Where(r => r.OrganisationType == OrganisationType.Provider && TrustCodes.IsNhsTrust(r.OrganisationCode))
-            .Select(r => (r.OrganisationCode, r.Period))
+            .Select(r => (r.OrganisationCode, Period: r.Period.ToDateTime()))
             .Distinct()
             .Count(rows.Contains);
         Assert.True(expected > 0);

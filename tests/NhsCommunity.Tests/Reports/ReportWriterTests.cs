@@ -25,7 +25,7 @@ public sealed class ReportWriterTests : IDisposable
     };
 
     private static CoverageRow Row(string code, string name, DateTime period, int services) =>
-        new() { TrustCode = code, TrustName = name, Period = period, HasData = services > 0, ServicesReported = services, TotalWaiting = services * 100L };
+        new() { TrustCode = code, TrustName = name, Period = Month.Of(period), HasData = services > 0, ServicesReported = services, TotalWaiting = services * 100L };
 
     /// <summary>The folders beside the target that are not the target: staging left behind.</summary>
     private string[] Leftovers(string target) =>

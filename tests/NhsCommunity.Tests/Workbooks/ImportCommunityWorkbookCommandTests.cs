@@ -29,7 +29,7 @@ public sealed class ImportCommunityWorkbookCommandTests : IClassFixture<ImportCo
         Assert.All(output, o => Assert.Equal("Provider", o.Properties["OrganisationType"].Value.ToString()));
         Assert.Equal(
             _files.Specs.Select(s => s.Period).Order(),
-            output.Select(o => (DateTime)o.Properties["Period"].Value).Distinct().Order());
+            output.Select(o => ((Month)o.Properties["Period"].Value).ToDateTime()).Distinct().Order());
     }
 
     [Fact]

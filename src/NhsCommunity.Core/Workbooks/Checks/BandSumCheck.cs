@@ -37,7 +37,7 @@ public sealed class BandSumCheck : IWorkbookCheck
             yield return new WorkbookFinding
             {
                 File = content.SourceFile,
-                Period = content.Period,
+                Period = Month.Of(content.Period),
                 Check = Kind,
                 Severity = FindingSeverity.Warning,
                 OrganisationCode = record.OrganisationCode,

@@ -25,7 +25,7 @@ public sealed class FileNameCheck : IWorkbookCheck
         yield return new WorkbookFinding
         {
             File = content.SourceFile,
-            Period = content.Period,
+            Period = Month.Of(content.Period),
             Check = Kind,
             Severity = FindingSeverity.Warning,
             Expected = inside,

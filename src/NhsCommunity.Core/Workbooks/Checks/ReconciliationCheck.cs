@@ -51,7 +51,7 @@ public sealed class ReconciliationCheck : IWorkbookCheck
                 yield return new WorkbookFinding
                 {
                     File = content.SourceFile,
-                    Period = content.Period,
+                    Period = Month.Of(content.Period),
                     Check = Kind,
                     Severity = FindingSeverity.Error,
                     OrganisationCode = "",

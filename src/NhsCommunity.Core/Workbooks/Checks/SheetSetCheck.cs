@@ -21,7 +21,7 @@ public sealed class SheetSetCheck : IWorkbookCheck
             yield return new WorkbookFinding
             {
                 File = content.SourceFile,
-                Period = content.Period,
+                Period = Month.Of(content.Period),
                 Check = WorkbookCheck.MissingSheet,
                 Severity = band ? FindingSeverity.Error : FindingSeverity.Warning,
                 Sheet = sheet,
@@ -38,7 +38,7 @@ public sealed class SheetSetCheck : IWorkbookCheck
             yield return new WorkbookFinding
             {
                 File = content.SourceFile,
-                Period = content.Period,
+                Period = Month.Of(content.Period),
                 Check = WorkbookCheck.UnexpectedSheet,
                 Severity = FindingSeverity.Information,
                 Sheet = sheet,

@@ -25,7 +25,7 @@ public sealed class UnknownHeaderCheck : IWorkbookCheck
             yield return new WorkbookFinding
             {
                 File = content.SourceFile,
-                Period = content.Period,
+                Period = Month.Of(content.Period),
                 Check = Kind,
                 Severity = FindingSeverity.Warning,
                 Service = header.Header,

@@ -8,7 +8,7 @@ public sealed record WorkbookFinding
     public required string File { get; init; }
 
     /// <summary>First day of the month the workbook is for.</summary>
-    public DateTime Period { get; init; }
+    public Month Period { get; init; }
 
     public required WorkbookCheck Check { get; init; }
 
