@@ -97,7 +97,7 @@ public sealed class LedgerTests
         Assert.Null(versions[2].ValidTo);
         Assert.Equal(
             Differences(oldCells, newCells, trust).Order(StringComparer.Ordinal),
-            versions[2].Changes.Select(c => $"{LedgerFolder.Key(trust, c.Category, c.Service, c.Band)} {c.OldValue?.ToString(CultureInfo.InvariantCulture) ?? "-"} {c.NewValue?.ToString(CultureInfo.InvariantCulture) ?? "-"}").Order(StringComparer.Ordinal));
+            Describe(trust, versions[2].Changes));
 
         // 5. A run over the unchanged folder opens no workbook and writes only its ledger rows.
         string before = Snapshot(folder.ConnectionString);
@@ -119,6 +119,18 @@ public sealed class LedgerTests
         Assert.Equal((august.FileName, LoadOutcome.Failed, Month.Of(august.Period), fourth.RunId), (failed.FileName, failed.Outcome, failed.Period!.Value, failed.RunId));
         Assert.Contains("August is closed for maintenance", failed.Reason, StringComparison.Ordinal);
         Assert.Equal("0", Scalar(folder.ConnectionString, "SELECT count(*) FROM community_data_history WHERE period = '2025-08-01'"));
+
+        // 7. Undoing the revision puts the first edition back and records that as a version too: the table, the
+        //    history and an as-of answer agree, and the change reads back band by band.
+        session.Invoke("Restore-TrustMetrics -RunId $run -ConnectionString $cs -Confirm:$false", new Dictionary<string, object?>(vars) { ["run"] = second.RunId });
+        Assert.Equal(oldCells, WaitingList(session, vars, null));
+        Assert.Equal(newCells, WaitingList(session, vars, revisedAt.AddMilliseconds(1)));
+        HistoryVersion restored = session.Invoke("Get-CommunityHistory -TrustCode $trust -Period 2025-03 -ConnectionString $cs",
+            new Dictionary<string, object?>(vars) { ["trust"] = trust }).Select(o => (HistoryVersion)o.BaseObject).Last();
+        Assert.Equal(("Restore", (Guid?)second.RunId), (restored.Kind, restored.RunId));
+        Assert.Equal(
+            Differences(newCells, oldCells, trust).Order(StringComparer.Ordinal),
+            Describe(trust, restored.Changes));
     }
 
     [SkippableFact]
@@ -192,6 +204,10 @@ public sealed class LedgerTests
             .Where(k => before.GetValueOrDefault(k, -1) != after.GetValueOrDefault(k, -1))
             .Select(k => $"{k} {(before.TryGetValue(k, out long o) ? o.ToString(CultureInfo.InvariantCulture) : "-")} {(after.TryGetValue(k, out long n) ? n.ToString(CultureInfo.InvariantCulture) : "-")}")
             .ToList();
+
+    /// <summary>A version's changes in the form of <see cref="Differences"/>.</summary>
+    private static IEnumerable<string> Describe(string trust, IEnumerable<BandChange> changes) =>
+        changes.Select(c => $"{LedgerFolder.Key(trust, c.Category, c.Service, c.Band)} {c.OldValue?.ToString(CultureInfo.InvariantCulture) ?? "-"} {c.NewValue?.ToString(CultureInfo.InvariantCulture) ?? "-"}").Order(StringComparer.Ordinal);
 
     private static string Sha256(string path) => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(path)));
 
