@@ -69,6 +69,8 @@ public static class LedgerSql
                 );
                 CREATE INDEX IF NOT EXISTS community_data_history_key ON community_data_history (trust_code, period, data_type, column_name, valid_from);
                 CREATE INDEX IF NOT EXISTS community_data_history_run_id ON community_data_history (run_id);
+                -- The readers select trusts as upper(btrim(trust_code)): an as-of read of a few trusts is then an index scan too.
+                CREATE INDEX IF NOT EXISTS community_data_history_trust ON community_data_history ((upper(btrim(trust_code))), period);
             END IF;
         END
         $create$
