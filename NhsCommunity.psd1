@@ -19,6 +19,8 @@
         'Test-CommunityCoverage'
         'Get-CommunityWaitingList'
         'Export-CommunityReport'
+        'Get-CommunityLoad'
+        'Get-CommunityHistory'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -5,11 +5,14 @@
 
 .DESCRIPTION
     Drop new or revised monthly workbooks into the folder and schedule this script (cron, systemd timer,
-    Task Scheduler). Every run backfills the whole folder with Invoke-CommunityBackfill; months whose
-    documents have not changed write nothing, so re-running is always safe.
+    Task Scheduler). Every run gives the whole folder to Invoke-CommunityBackfill, which hashes each file
+    and reads only those the database's load ledger has not loaded already: a new month is loaded alone, a
+    revised edition of a month is loaded as the new edition, and a run over an unchanged folder reads no
+    workbook and writes only its ledger rows, so re-running is always safe. -Force reads everything again.
 
     Each run appends timestamped lines (UTC) to -LogPath: the database as user@host:port/database, every
-    workbook read, the summary, and one line per failure naming the file or month. The connection string
+    workbook read or skipped, the summary, the run's ledger rows (file, month, edition, outcome), and one
+    line per failure naming the file or month. The connection string
     and password never reach the log.
 
     Exit status: 0 when every workbook was read and every month written (or unchanged); 1 otherwise.
@@ -35,7 +38,10 @@ param(
     [string] $LogPath,
 
     # Npgsql connection string; by default NHSCOMMUNITY_CONNECTION (or the PG* variables) decides.
-    [string] $ConnectionString = $env:NHSCOMMUNITY_CONNECTION
+    [string] $ConnectionString = $env:NHSCOMMUNITY_CONNECTION,
+
+    # Read every workbook again, also those the load ledger has loaded already.
+    [switch] $Force
 )
 
 $LogPath = $PSCmdlet.GetUnresolvedProviderPathFromPSPath($LogPath)
@@ -62,14 +68,15 @@ try {
         else { Import-Module NhsCommunity -ErrorAction Stop }
     }
 
-    $backfill = @{ Path = $WorkbookFolder; ErrorVariable = 'problems'; Verbose = $true }
-    if ($ConnectionString) { $backfill.ConnectionString = $ConnectionString }
+    $backfill = @{ Path = $WorkbookFolder; ErrorVariable = 'problems'; Verbose = $true; Force = $Force }
+    $database = @{}
+    if ($ConnectionString) { $database.ConnectionString = $ConnectionString }
 
     # Verbose records (4>&1) come back beside the summary: the workbooks read and the database used.
     $summary = $null
-    Invoke-CommunityBackfill @backfill 4>&1 | ForEach-Object {
+    Invoke-CommunityBackfill @backfill @database 4>&1 | ForEach-Object {
         if ($_ -is [System.Management.Automation.VerboseRecord]) {
-            if ($_.Message -like 'Read *' -or $_.Message -like 'Database:*') { Write-RefreshLog $_.Message }
+            if ($_.Message -like 'Read *' -or $_.Message -like '* not read: *' -or $_.Message -like 'Database:*') { Write-RefreshLog $_.Message }
         }
         else { $summary = $_ }
     }
@@ -83,10 +90,16 @@ try {
         exit 1
     }
 
-    Write-RefreshLog ('Backfill {0} into {1}: files {2} read, {3} failed; months [{4}] {5} written, {6} failed; trusts {7} updated, {8} unchanged, {9} inserted, {10} not in trust_metrics; {11:0.0} s' -f
+    Write-RefreshLog ('Backfill {0} into {1}: files {2} read, {3} failed, {12} already loaded; months [{4}] {5} written, {6} failed; trusts {7} updated, {8} unchanged, {9} inserted, {10} not in trust_metrics; {11:0.0} s' -f
         $summary.RunId, $summary.Database, $summary.FilesRead, $summary.FilesFailed, $summary.Periods, $summary.MonthsWritten,
         $summary.MonthsFailed, $summary.TrustsUpdated, $summary.TrustsUnchanged, $summary.TrustsInserted, $summary.TrustsNotInDatabase,
-        $summary.Duration.TotalSeconds)
+        $summary.Duration.TotalSeconds, $summary.FilesAlreadyLoaded)
+
+    # The run's rows of the load ledger: which file (and which edition of its month) did what.
+    foreach ($load in Get-CommunityLoad -RunId $summary.RunId @database -ErrorAction Continue) {
+        Write-RefreshLog ('Ledger: {0} {1} published {2:yyyy-MM-dd}: {3} (SHA-256 {4}){5}' -f
+            $load.FileName, $load.Period, $load.Published, $load.Outcome, $load.Sha256, $(if ($load.Reason) { "; $($load.Reason)" }))
+    }
     foreach ($failure in $summary.Failures) {
         Write-RefreshLog "FAILED: $failure"
     }

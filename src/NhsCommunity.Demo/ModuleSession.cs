@@ -35,6 +35,9 @@ internal sealed class ModuleSession : IDisposable
                 .AddParameter("LiteralPath", workbooks.ToArray())
                 .AddParameter("ConnectionString", connectionString)
                 .AddParameter("AddMissingRows", addMissingRows)
+
+                // Every workbook is read again (not skipped by the load ledger), so a second run shows every trust unchanged.
+                .AddParameter("Force", true)
                 .AddParameter("Verbose", true),
             cancellationToken)?.LastOrDefault();
         return summary is null ? null : Read(summary);

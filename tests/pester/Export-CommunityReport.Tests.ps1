@@ -5,7 +5,7 @@ BeforeAll {
 
 Describe 'Export-CommunityReport' -Tag UnitTests {
     It 'has exactly its documented parameters' {
-        Get-OwnParameter $CommandName | Should -Be @('Column', 'ConnectionString', 'Credential', 'DataType', 'From', 'InputObject', 'Path', 'TimeoutSeconds', 'To', 'TrustCode', 'WorkbookPath')
+        Get-OwnParameter $CommandName | Should -Be @('AsOf', 'Column', 'ConnectionString', 'Credential', 'DataType', 'From', 'InputObject', 'Path', 'TimeoutSeconds', 'To', 'TrustCode', 'WorkbookPath')
     }
 
     It 'takes a coverage report, or trust codes by property name, from the pipeline' {

@@ -5,7 +5,7 @@ BeforeAll {
 
 Describe 'Get-CommunityWaitingList' -Tag UnitTests {
     It 'has exactly its documented parameters' {
-        Get-OwnParameter $CommandName | Should -Be @('Category', 'Column', 'ConnectionString', 'Credential', 'DataType', 'From', 'GroupBy', 'IcbCode', 'Min52PlusWeeks', 'MinTotalWaiting', 'Period', 'ServiceKey', 'TimeoutSeconds', 'To', 'TrustCode')
+        Get-OwnParameter $CommandName | Should -Be @('AsOf', 'Category', 'Column', 'ConnectionString', 'Credential', 'DataType', 'From', 'GroupBy', 'IcbCode', 'Min52PlusWeeks', 'MinTotalWaiting', 'Period', 'ServiceKey', 'TimeoutSeconds', 'To', 'TrustCode')
     }
 
     It 'takes trust, month, ICB and service from the pipeline by property name' {

@@ -5,7 +5,7 @@ BeforeAll {
 
 Describe 'Invoke-CommunityBackfill' -Tag UnitTests {
     It 'has exactly its documented parameters' {
-        Get-OwnParameter $CommandName | Should -Be @('AddMissingRows', 'Column', 'ConnectionString', 'Credential', 'DataType', 'LiteralPath', 'MaxAttempts', 'Path', 'RunId', 'TimeoutSeconds')
+        Get-OwnParameter $CommandName | Should -Be @('AddMissingRows', 'Column', 'ConnectionString', 'Credential', 'DataType', 'Force', 'LiteralPath', 'MaxAttempts', 'Path', 'RunId', 'TimeoutSeconds')
     }
 
     It 'takes paths and Get-ChildItem output from the pipeline' {
@@ -33,9 +33,12 @@ Describe 'Invoke-CommunityBackfill' -Tag IntegrationTests {
         $summary.MonthsWritten | Should -Be 12
         $summary.TrustsUpdated | Should -Be (Get-WrittenCount $connection)
 
+        # The load ledger skips every file unread; -Force reads them all and finds every document stored as it is.
         $again = $year | Invoke-CommunityBackfill -ConnectionString $connection
-        $again.TrustsUpdated | Should -Be 0
-        $again.TrustsUnchanged | Should -Be $summary.TrustsUpdated
+        ($again.FilesRead, $again.FilesAlreadyLoaded, $again.TrustsUpdated, $again.TrustsUnchanged) | Should -Be @(0, 12, 0, 0)
+        $forced = $year | Invoke-CommunityBackfill -ConnectionString $connection -Force
+        $forced.TrustsUpdated | Should -Be 0
+        $forced.TrustsUnchanged | Should -Be $summary.TrustsUpdated
     }
 
     It 'writes nothing with -WhatIf' {

@@ -47,7 +47,46 @@ Describe 'Invoke-ScheduledRefresh.ps1' -Tag IntegrationTests {
 
         $second.ExitCode | Should -Be 0
         $rerun = @(Get-Content -LiteralPath $log) | Select-Object -Skip $lines.Count
-        $rerun | Where-Object { $_ -like "*trusts 0 updated, $written unchanged*" } | Should -Not -BeNullOrEmpty
+        $rerun | Where-Object { $_ -like '*files 0 read, 0 failed, 2 already loaded; months ?? 0 written*' } | Should -Not -BeNullOrEmpty
+        @($rerun | Where-Object { $_ -like '*Ledger: *: AlreadyLoaded (SHA-256 *' }).Count | Should -Be 2
+        Get-WrittenCount $connection | Should -Be $written
+    }
+
+    It 'loads a new month alone, then a revised edition of a month as the new edition, and -Force reads everything' {
+        $folder = New-WorkbookFolder '2025-26-April'
+        $log = Join-Path $TestDrive 'incremental.log'
+        $connection = New-TestDatabase -From Seeded
+        (Invoke-Refresh $folder $log $connection).ExitCode | Should -Be 0
+
+        # May arrives: April is not read again.
+        New-WorkbookFolder '2025-26-May' | Get-ChildItem | Copy-Item -Destination $folder
+        $before = @(Get-Content -LiteralPath $log).Count
+        (Invoke-Refresh $folder $log $connection).ExitCode | Should -Be 0
+        $may = @(Get-Content -LiteralPath $log) | Select-Object -Skip $before
+        $may | Where-Object { $_ -like '*files 1 read, 0 failed, 1 already loaded*' } | Should -Not -BeNullOrEmpty
+        $may | Where-Object { $_ -like '*Ledger: *-May.xlsx 2025-05 published *: Loaded (SHA-256 *' } | Should -Not -BeNullOrEmpty
+        $may | Where-Object { $_ -like '*Ledger: *-April.xlsx 2025-04 published *: AlreadyLoaded (SHA-256 *' } | Should -Not -BeNullOrEmpty
+
+        # A revised edition of April (other figures, a later revision date on its Cover page) is dropped in: read
+        # alone, and being the later edition it is what the table shows.
+        $april = Get-ChildItem -LiteralPath $folder -Filter '*April.xlsx'
+        Get-ChildItem -LiteralPath $env:NHSCOMMUNITY_TEST_REVISIONS -Filter '*April-revised.xlsx' | Copy-Item -Destination $folder
+        $figures = Invoke-TestSql $connection "SELECT md5(string_agg(community_data::text, ',' ORDER BY trust_code)) FROM trust_metrics WHERE period = '2025-04-01'"
+        $before = @(Get-Content -LiteralPath $log).Count
+        (Invoke-Refresh $folder $log $connection).ExitCode | Should -Be 0
+        $third = @(Get-Content -LiteralPath $log) | Select-Object -Skip $before
+        $third | Where-Object { $_ -like '*files 1 read, 0 failed, 2 already loaded*' } | Should -Not -BeNullOrEmpty
+        $third | Where-Object { $_ -like '*Ledger: *-April-revised.xlsx 2025-04 published *: Loaded (SHA-256 *' } | Should -Not -BeNullOrEmpty
+        Invoke-TestSql $connection "SELECT md5(string_agg(community_data::text, ',' ORDER BY trust_code)) FROM trust_metrics WHERE period = '2025-04-01'" |
+            Should -Not -Be $figures
+
+        # -Force: every file read again; the older April edition is Superseded by the revision.
+        $before = @(Get-Content -LiteralPath $log).Count
+        $forced = Invoke-ChildPwsh -ArgumentList @('-File', $Script, '-WorkbookFolder', $folder, '-LogPath', $log, '-Force') -Environment @{ NHSCOMMUNITY_CONNECTION = $connection }
+        $forced.ExitCode | Should -Be 0
+        $all = @(Get-Content -LiteralPath $log) | Select-Object -Skip $before
+        $all | Where-Object { $_ -like '*files 3 read, 0 failed, 0 already loaded*' } | Should -Not -BeNullOrEmpty
+        $all | Where-Object { $_ -like "*Ledger: $($april.Name) 2025-04 published *: Superseded*" } | Should -Not -BeNullOrEmpty
     }
 
     It 'fails the run on a corrupt workbook, names it in the log, and still writes the good one' {

@@ -5,7 +5,7 @@ BeforeAll {
 
 Describe 'Test-CommunityCoverage' -Tag UnitTests {
     It 'has exactly its documented parameters' {
-        Get-OwnParameter $CommandName | Should -Be @('AsMatrix', 'Column', 'ConnectionString', 'Credential', 'DataType', 'From', 'Path', 'TimeoutSeconds', 'To', 'TrustCode')
+        Get-OwnParameter $CommandName | Should -Be @('AsMatrix', 'AsOf', 'Column', 'ConnectionString', 'Credential', 'DataType', 'From', 'Path', 'TimeoutSeconds', 'To', 'TrustCode')
     }
 
     It 'takes trust codes from the pipeline by property name' {

@@ -3,6 +3,7 @@
 #   NHSCOMMUNITY_TEST_SERVER     Npgsql connection string of the cluster's postgres database (trust auth, loopback)
 #   NHSCOMMUNITY_TEST_PSQL       psql of the same PostgreSQL installation
 #   NHSCOMMUNITY_TEST_WORKBOOKS  a folder of generated workbooks (synthetic data in the real layout)
+#   NHSCOMMUNITY_TEST_REVISIONS  a folder with a revised edition of April 2025 (other figures, a later revision date)
 #   NHSCOMMUNITY_TEST_SEEDED     a template database: trust_metrics with a row per generated NHS trust and month
 #   NHSCOMMUNITY_TEST_EMPTY      a template database: trust_metrics with no rows
 #   NHSCOMMUNITY_TEST_BACKFILLED a template database: the seeded one with the generated workbooks backfilled

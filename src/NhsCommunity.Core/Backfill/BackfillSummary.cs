@@ -21,6 +21,9 @@ public sealed class BackfillSummary
 
     public int FilesFailed { get; init; }
 
+    /// <summary>Files not read because the load ledger has their bytes (SHA-256) loaded into this database already.</summary>
+    public int FilesAlreadyLoaded { get; init; }
+
     /// <summary>The months found in the workbooks, as "yyyy-MM" joined by ';'.</summary>
     public string Periods { get; init; } = "";
 

@@ -12,6 +12,7 @@ public sealed class BackfillTally
     private readonly Dictionary<TrustMetricsWriteStatus, int> _statuses = [];
     private int _filesRead;
     private int _filesFailed;
+    private int _filesAlreadyLoaded;
     private int _monthsWritten;
     private int _monthsFailed;
     private int _monthsSkipped;
@@ -25,6 +26,9 @@ public sealed class BackfillTally
         _filesFailed++;
         _failures.Add($"{Path.GetFileName(file)}: {reason}");
     }
+
+    /// <summary>Files skipped unread because the ledger has their bytes loaded already.</summary>
+    public void FilesAlreadyLoaded(int count) => _filesAlreadyLoaded += count;
 
     public void MonthFound(DateTime month) => _months.Add(month);
 
@@ -86,6 +90,7 @@ public sealed class BackfillTally
         Database = database,
         FilesRead = _filesRead,
         FilesFailed = _filesFailed,
+        FilesAlreadyLoaded = _filesAlreadyLoaded,
         Periods = string.Join(';', _months.Select(m => m.ToString("yyyy-MM", CultureInfo.InvariantCulture))),
         MonthsWritten = _monthsWritten,
         MonthsFailed = _monthsFailed,

@@ -29,6 +29,9 @@ public sealed partial record CoverageScope
     /// <summary>Trust codes to include (upper-cased when compared); empty for all.</summary>
     public IReadOnlyList<string> TrustCodes { get; init; } = [];
 
+    /// <summary>Read the rows as they stood at this moment (from community_data_history) instead of as they are now.</summary>
+    public DateTimeOffset? AsOf { get; init; }
+
     public DateTime? FromMonth => From is { } f ? new DateTime(f.Year, f.Month, 1) : null;
 
     public DateTime? ToMonth => To is { } t ? new DateTime(t.Year, t.Month, 1) : null;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using NhsCommunity.Catalogue;
+using NhsCommunity.Ledger;
 
 namespace NhsCommunity.Coverage;
 
@@ -61,6 +62,12 @@ public sealed class CoverageSql
     }
 
     public CoverageScope Scope { get; }
+
+    /// <summary>
+    /// The relation every read takes its rows from: trust_metrics, or with <see cref="CoverageScope.AsOf"/> the
+    /// table as it stood then (<see cref="LedgerSql.AsOfRelation"/>), with the same columns, so no other SQL changes.
+    /// </summary>
+    public string Source => Scope.AsOf is { } asOf ? LedgerSql.AsOfRelation(QuoteIdentifier(Scope.Column), Scope.Column, asOf) : Table;
 
     public SqlStyle Style { get; }
 
@@ -151,7 +158,7 @@ public sealed class CoverageSql
             WITH scope AS NOT MATERIALIZED (
                 SELECT t.id, upper(btrim(t.trust_code)) AS trust_code, t.trust_name, t.period, t.data_type,
                        t.icb_code, t.icb_name, t.{{column}} AS doc
-                FROM {{Table}} t
+                FROM {{Source}} t
                 WHERE {{ScopeFilter()}}
             ),
             {{Services("services", "scope")}},
@@ -227,7 +234,7 @@ public sealed class CoverageSql
     /// part of the report the row falls in (of @partitions).
     /// </summary>
     public string DocumentsSql() =>
-        $"SELECT t.id, jsonb_send(t.{QuoteIdentifier(Scope.Column)}), {PartOf("t")} FROM {Table} t\nWHERE {ScopeFilter()}\n  AND t.{QuoteIdentifier(Scope.Column)} IS NOT NULL";
+        $"SELECT t.id, jsonb_send(t.{QuoteIdentifier(Scope.Column)}), {PartOf("t")} FROM {Source} t\nWHERE {ScopeFilter()}\n  AND t.{QuoteIdentifier(Scope.Column)} IS NOT NULL";
 
     /// <summary>The part (0 to @partitions - 1) a row of <paramref name="alias"/> falls in: by trust, so no check spans parts.</summary>
     private static string PartOf(string alias) => $"(coalesce(hashtext(upper(btrim({alias}.trust_code))), 0) & 2147483647) % @partitions";

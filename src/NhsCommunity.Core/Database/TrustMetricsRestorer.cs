@@ -117,7 +117,7 @@ public sealed class TrustMetricsRestorer
         catch (PostgresException e) when (e.SqlState == InsufficientPrivilege)
         {
             throw new DatabasePermissionException(
-                $"{what} on {_database.Description} was refused: {e.MessageText}. Nothing was restored. The user needs SELECT, UPDATE and DELETE on trust_metrics, SELECT and UPDATE on community_data_backups, and INSERT, UPDATE and DELETE on community_backfill_lease: ask the database's owner to grant them, or restore as a user who has them.",
+                $"{what} on {_database.Description} was refused: {e.MessageText}. Nothing was restored. The user needs SELECT, UPDATE and DELETE on trust_metrics, SELECT and UPDATE on community_data_backups and community_data_history, INSERT on community_data_history, and INSERT, UPDATE and DELETE on community_backfill_lease: ask the database's owner to grant them, or restore as a user who has them.",
                 e);
         }
         catch (Exception e) when (DatabaseWaits.IsTimeout(e) && !cancellationToken.IsCancellationRequested)
@@ -141,7 +141,7 @@ public sealed class TrustMetricsRestorer
 
     private const string InsufficientPrivilege = "42501";
 
-    private static readonly string[] RestoredTables = ["trust_metrics", BackfillSql.BackupTable, BackfillSql.LeaseTable];
+    private static readonly string[] RestoredTables = ["trust_metrics", BackfillSql.BackupTable, BackfillSql.LeaseTable, NhsCommunity.Ledger.LedgerSql.HistoryTable];
 
     private int ClientTimeout => DatabaseWaits.ClientSeconds(_database.Timeout > LockTimeout ? _database.Timeout : LockTimeout);
 
@@ -162,6 +162,7 @@ public sealed class TrustMetricsRestorer
                 new NpgsqlBatchCommand(BackfillSql.TakeLock) { Parameters = { new NpgsqlParameter { Value = BackfillSql.LockKey } } },
                 new NpgsqlBatchCommand(BackfillSql.CheckTable),
                 new NpgsqlBatchCommand(BackfillSql.CreateLeaseTable),
+                new NpgsqlBatchCommand(NhsCommunity.Ledger.LedgerSql.CreateTables),
             },
         };
         foreach (NpgsqlBatchCommand take in lease.TakeCommands())
@@ -241,13 +242,20 @@ public sealed class TrustMetricsRestorer
         }
     }
 
-    // The earliest backup of a row within the run is the value before the run touched it.
+    // The earliest backup of a row within the run is the value before the run touched it. Every row the restore
+    // changes gets a new history version ('Restore', from now()); a trust-month with no history yet (a run made
+    // before the history existed) first gets the value it had until now as its 'Before' version.
     private static string RestoreSql(string column) => $"""
         WITH b AS (
             SELECT DISTINCT ON (trust_code, period, data_type) trust_code, period, data_type, previous, previous_updated_at, had_row
             FROM community_data_backups
             WHERE run_id = $1 AND column_name = $2 AND restored_at IS NULL
             ORDER BY trust_code, period, data_type, id
+        ),
+        current_rows AS (
+            SELECT m.trust_code::text AS trust_code, m.period, m.data_type::text AS data_type, m.{column} AS document, m.updated_at,
+                   m.trust_name::text AS trust_name, m.icb_code::text AS icb_code, m.icb_name::text AS icb_name, b.previous, b.previous_updated_at, b.had_row
+            FROM trust_metrics m JOIN b ON m.trust_code = b.trust_code AND m.period = b.period AND m.data_type = b.data_type
         ),
         restored AS (
             UPDATE trust_metrics m SET {column} = b.previous, updated_at = b.previous_updated_at
@@ -263,6 +271,26 @@ public sealed class TrustMetricsRestorer
         marked AS (
             UPDATE community_data_backups SET restored_at = now()
             WHERE run_id = $1 AND column_name = $2 AND restored_at IS NULL
+        ),
+        closed AS (
+            UPDATE community_data_history h SET valid_to = now()
+            FROM current_rows c
+            WHERE h.trust_code = c.trust_code AND h.period = c.period AND h.data_type = c.data_type AND h.column_name = $2 AND h.valid_to = 'infinity'
+        ),
+        first_seen AS (
+            INSERT INTO community_data_history (trust_code, period, data_type, column_name, kind, had_row, document,
+                                                trust_name, icb_code, icb_name, row_updated_at, valid_from, valid_to)
+            SELECT c.trust_code, c.period, c.data_type, $2, 'Before', true, c.document, c.trust_name, c.icb_code, c.icb_name, c.updated_at, '-infinity', now()
+            FROM current_rows c
+            WHERE NOT EXISTS (SELECT 1 FROM community_data_history h
+                              WHERE h.trust_code = c.trust_code AND h.period = c.period AND h.data_type = c.data_type AND h.column_name = $2)
+        ),
+        versions AS (
+            INSERT INTO community_data_history (trust_code, period, data_type, column_name, kind, had_row, document,
+                                                trust_name, icb_code, icb_name, row_updated_at, valid_from, run_id)
+            SELECT c.trust_code, c.period, c.data_type, $2, 'Restore', c.had_row, c.previous, c.trust_name, c.icb_code, c.icb_name,
+                   c.previous_updated_at, now(), $1
+            FROM current_rows c
         )
         SELECT trust_code::text, period, data_type::text, status FROM restored
         UNION ALL

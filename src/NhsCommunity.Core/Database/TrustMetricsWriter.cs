@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Npgsql;
 using NpgsqlTypes;
 using NhsCommunity.Documents;
+using NhsCommunity.Ledger;
 
 namespace NhsCommunity.Database;
 
@@ -109,7 +110,14 @@ public sealed class TrustMetricsWriter : IAsyncDisposable
     /// fails (or finds that the run's lease was taken over or removed) comes back with <see cref="MonthWriteOutcome.Failure"/>
     /// set and every document Failed, and nothing of it written.
     /// </summary>
-    public async Task<MonthWriteOutcome> WriteMonthAsync(DateTime period, IReadOnlyList<CommunityDocument> documents, CancellationToken cancellationToken)
+    public Task<MonthWriteOutcome> WriteMonthAsync(DateTime period, IReadOnlyList<CommunityDocument> documents, CancellationToken cancellationToken) =>
+        WriteMonthAsync(period, documents, null, cancellationToken);
+
+    /// <summary>
+    /// Writes one month, as above; with <paramref name="source"/> (the workbook the month's documents came from),
+    /// its ledger row (Loaded or Unchanged, with the counts) is written in the month's own transaction.
+    /// </summary>
+    public async Task<MonthWriteOutcome> WriteMonthAsync(DateTime period, IReadOnlyList<CommunityDocument> documents, LoadFile? source, CancellationToken cancellationToken)
     {
         string? duplicate = documents.GroupBy(d => d.TrustCode, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1)?.Key;
         if (duplicate is not null)
@@ -148,7 +156,7 @@ public sealed class TrustMetricsWriter : IAsyncDisposable
             attempt++;
             try
             {
-                IReadOnlyList<TrustMetricsWriteResult> results = await WriteOnceAsync(month, documents, cancellationToken).ConfigureAwait(false);
+                IReadOnlyList<TrustMetricsWriteResult> results = await WriteOnceAsync(month, documents, source, split.Rejected.Count, cancellationToken).ConfigureAwait(false);
                 return new MonthWriteOutcome(month, split.Merge(results), RoundTrips - roundTripsBefore, attempt, clock.Elapsed, null);
             }
             catch (Exception e) when (DatabaseWaits.IsTimeout(e) && !cancellationToken.IsCancellationRequested)
@@ -219,11 +227,11 @@ public sealed class TrustMetricsWriter : IAsyncDisposable
         _ => false,
     };
 
-    private async Task<IReadOnlyList<TrustMetricsWriteResult>> WriteOnceAsync(DateTime month, IReadOnlyList<CommunityDocument> documents, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<TrustMetricsWriteResult>> WriteOnceAsync(DateTime month, IReadOnlyList<CommunityDocument> documents, LoadFile? source, int rejected, CancellationToken cancellationToken)
     {
         NpgsqlConnection connection = await ConnectionAsync(cancellationToken).ConfigureAwait(false);
         _serverPid = connection.ProcessID;
-        await using NpgsqlBatch batch = MonthBatch(connection, month, documents);
+        await using NpgsqlBatch batch = MonthBatch(connection, month, documents, source, rejected);
         Interlocked.Increment(ref _roundTrips);
         await using NpgsqlDataReader reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
 
@@ -258,15 +266,21 @@ public sealed class TrustMetricsWriter : IAsyncDisposable
         _ => "",
     };
 
-    private NpgsqlBatch MonthBatch(NpgsqlConnection connection, DateTime month, IReadOnlyList<CommunityDocument> documents)
+    private NpgsqlBatch MonthBatch(NpgsqlConnection connection, DateTime month, IReadOnlyList<CommunityDocument> documents, LoadFile? source, int rejected)
     {
+        // History: every trust-month the statement changes gets a new version from now() (the transaction's one
+        // timestamp, so the old version's valid_to equals the new one's valid_from); the first time the module
+        // touches a trust-month, the value that stood before is kept too ('Before', valid from -infinity; a row
+        // the module inserts has a no-row before-version). The ledger row of the month's file goes in the same
+        // statement, so table, history and ledger never disagree.
         string write = $"""
             WITH input AS (
-                SELECT i.trust_code, i.document::jsonb AS document, i.trust_name
-                FROM unnest($1::text[], $2::text[], $3::text[]) AS i(trust_code, document, trust_name)
+                SELECT i.trust_code, i.document::jsonb AS document, i.trust_name, i.source_file, i.published
+                FROM unnest($1::text[], $2::text[], $3::text[], $9::text[], $10::date[]) AS i(trust_code, document, trust_name, source_file, published)
             ),
             existing AS (
-                SELECT m.id, m.trust_code, m.{_column} AS previous, m.updated_at AS previous_updated_at, i.document
+                SELECT m.id, m.trust_code, m.{_column} AS previous, m.updated_at AS previous_updated_at, i.document,
+                       m.trust_name::text AS row_trust_name, m.icb_code::text AS icb_code, m.icb_name::text AS icb_name, i.source_file, i.published
                 FROM trust_metrics m JOIN input i ON i.trust_code = m.trust_code
                 WHERE m.period = $4 AND m.data_type = $5
                 FOR UPDATE OF m
@@ -293,11 +307,51 @@ public sealed class TrustMetricsWriter : IAsyncDisposable
                     ORDER BY t.period DESC LIMIT 1
                 ) icb ON true
                 WHERE $8 AND i.trust_name <> '' AND NOT EXISTS (SELECT 1 FROM existing e WHERE e.trust_code = i.trust_code)
-                RETURNING trust_code
+                RETURNING trust_code, trust_name::text AS trust_name, icb_code::text AS icb_code, icb_name::text AS icb_name, {_column} AS document
             ),
             saved_inserted AS (
                 INSERT INTO community_data_backups (run_id, trust_code, period, data_type, column_name, previous, previous_updated_at, had_row)
                 SELECT $6, trust_code, $4, $5, $7, NULL, NULL, false FROM inserted
+            ),
+            ledger AS (
+                INSERT INTO community_loads (run_id, loaded_at, loaded_by, file_name, sha256, period, published, outcome,
+                                             trusts_updated, trusts_unchanged, trusts_rejected, data_type, column_name)
+                SELECT $6, now(), $14, $11, $12, $4, $13,
+                       CASE WHEN (SELECT count(*) FROM changed) + (SELECT count(*) FROM inserted) > 0 THEN 'Loaded' ELSE 'Unchanged' END,
+                       (SELECT count(*) FROM changed) + (SELECT count(*) FROM inserted),
+                       (SELECT count(*) FROM existing) - (SELECT count(*) FROM changed),
+                       (SELECT count(*) FROM input) - (SELECT count(*) FROM existing) - (SELECT count(*) FROM inserted) + $15,
+                       $5, $7
+                WHERE $11::text IS NOT NULL
+                RETURNING id
+            ),
+            touched AS (
+                SELECT c.trust_code::text AS trust_code, true AS had_row, c.previous, c.previous_updated_at, c.document,
+                       c.row_trust_name AS trust_name, c.icb_code, c.icb_name, c.source_file, c.published
+                FROM changed c
+                UNION ALL
+                SELECT n.trust_code::text, false, NULL, NULL, n.document, n.trust_name, n.icb_code, n.icb_name, i.source_file, i.published
+                FROM inserted n JOIN input i ON i.trust_code = n.trust_code
+            ),
+            closed AS (
+                UPDATE community_data_history h SET valid_to = now()
+                FROM touched t
+                WHERE h.trust_code = t.trust_code AND h.period = $4 AND h.data_type = $5 AND h.column_name = $7 AND h.valid_to = 'infinity'
+            ),
+            first_seen AS (
+                INSERT INTO community_data_history (trust_code, period, data_type, column_name, kind, had_row, document,
+                                                    trust_name, icb_code, icb_name, row_updated_at, valid_from, valid_to)
+                SELECT t.trust_code, $4, $5, $7, 'Before', t.had_row, t.previous, t.trust_name, t.icb_code, t.icb_name, t.previous_updated_at, '-infinity', now()
+                FROM touched t
+                WHERE NOT EXISTS (SELECT 1 FROM community_data_history h
+                                  WHERE h.trust_code = t.trust_code AND h.period = $4 AND h.data_type = $5 AND h.column_name = $7)
+            ),
+            versions AS (
+                INSERT INTO community_data_history (trust_code, period, data_type, column_name, kind, had_row, document,
+                                                    trust_name, icb_code, icb_name, row_updated_at, valid_from, run_id, source_file, published, load_id)
+                SELECT t.trust_code, $4, $5, $7, 'Write', true, t.document, t.trust_name, t.icb_code, t.icb_name, now(), now(), $6,
+                       nullif(t.source_file, ''), t.published, (SELECT id FROM ledger)
+                FROM touched t
             )
             SELECT i.trust_code,
                    CASE WHEN u.trust_code IS NOT NULL THEN 'Updated'
@@ -326,19 +380,37 @@ public sealed class TrustMetricsWriter : IAsyncDisposable
                 {
                     Parameters =
                     {
-                        new NpgsqlParameter { Value = documents.Select(d => d.TrustCode).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
-                        new NpgsqlParameter { Value = documents.Select(d => d.Json).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
-                        new NpgsqlParameter { Value = documents.Select(d => _options.AddMissingRows ? d.TrustName ?? "" : "").ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
+                        Texts(documents.Select(d => d.TrustCode)),
+                        Texts(documents.Select(d => d.Json)),
+                        Texts(documents.Select(d => _options.AddMissingRows ? d.TrustName ?? "" : "")),
                         new NpgsqlParameter { Value = DateOnly.FromDateTime(month), NpgsqlDbType = NpgsqlDbType.Date },
                         new NpgsqlParameter { Value = _options.DataType, NpgsqlDbType = NpgsqlDbType.Text },
                         new NpgsqlParameter { Value = _options.RunId, NpgsqlDbType = NpgsqlDbType.Uuid },
                         new NpgsqlParameter { Value = _options.Column, NpgsqlDbType = NpgsqlDbType.Text },
                         new NpgsqlParameter { Value = _options.AddMissingRows, NpgsqlDbType = NpgsqlDbType.Boolean },
+                        Texts(documents.Select(d => Path.GetFileName(d.SourceFile))),
+                        new NpgsqlParameter
+                        {
+                            Value = documents.Select(d => d.LastUpdated is { } p ? (DateOnly?)DateOnly.FromDateTime(p) : null).ToArray(),
+                            NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Date,
+                        },
+                        new NpgsqlParameter { Value = (object?)source?.FileName ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text },
+                        new NpgsqlParameter { Value = (object?)source?.Sha256 ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text },
+                        new NpgsqlParameter
+                        {
+                            Value = source?.Published is { } published ? DateOnly.FromDateTime(published) : DBNull.Value,
+                            NpgsqlDbType = NpgsqlDbType.Date,
+                        },
+                        new NpgsqlParameter { Value = LoadLedger.CurrentUser, NpgsqlDbType = NpgsqlDbType.Text },
+                        new NpgsqlParameter { Value = rejected, NpgsqlDbType = NpgsqlDbType.Integer },
                     },
                 },
             },
         };
     }
+
+    private static NpgsqlParameter Texts(IEnumerable<string> values) =>
+        new() { Value = values.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text };
 
     /// <summary>
     /// One start-up attempt, one round trip, one transaction: under the start-up lock, check that trust_metrics
@@ -359,6 +431,7 @@ public sealed class TrustMetricsWriter : IAsyncDisposable
                 new NpgsqlBatchCommand(BackfillSql.CheckSchema(_options.Column)),
                 new NpgsqlBatchCommand(BackfillSql.CreateLeaseTable),
                 new NpgsqlBatchCommand(BackfillSql.CreateBackupTables),
+                new NpgsqlBatchCommand(LedgerSql.CreateTables),
             },
         };
         foreach (NpgsqlBatchCommand take in _lease.TakeCommands())
@@ -411,7 +484,7 @@ public sealed class TrustMetricsWriter : IAsyncDisposable
     private static TimeSpan Longer(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
     /// <summary>The tables a month writes: what a timed-out month may have waited for.</summary>
-    private static readonly string[] WrittenTables = ["trust_metrics", BackfillSql.BackupTable, BackfillSql.LeaseTable];
+    private static readonly string[] WrittenTables = ["trust_metrics", BackfillSql.BackupTable, BackfillSql.LeaseTable, LedgerSql.LoadsTable, LedgerSql.HistoryTable];
 
     private async Task<NpgsqlConnection> ConnectionAsync(CancellationToken cancellationToken) =>
         _connection ??= await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);

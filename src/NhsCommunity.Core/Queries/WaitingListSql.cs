@@ -57,7 +57,7 @@ public static class WaitingListSql
         }
 
         string from = $"""
-            FROM {CoverageSql.Table} t
+            FROM {scope.Source} t
             CROSS JOIN LATERAL (VALUES ('Adult', 'adult_services'), ('CYP', 'cyp_services')) AS c(category, json_key)
             CROSS JOIN LATERAL jsonb_each(CASE WHEN jsonb_typeof(t.{column} -> c.json_key) = 'object' THEN t.{column} -> c.json_key ELSE '{"{}"}'::jsonb END) AS e
             WHERE {string.Join("\n  AND ", where)}

@@ -1,8 +1,8 @@
-using System.Data.Common;
 using System.Management.Automation;
 using NhsCommunity.Commands.Completion;
 using NhsCommunity.Coverage;
 using NhsCommunity.Database;
+using NhsCommunity.Ledger;
 using NhsCommunity.Workbooks;
 
 namespace NhsCommunity.Commands;
@@ -47,6 +47,13 @@ public abstract class CoverageCommandBase : DatabaseCommandBase
     [ValidatePattern("^[A-Za-z_][A-Za-z0-9_]{0,62}$")]
     public string Column { get; set; } = CoverageScope.DefaultColumn;
 
+    /// <summary>
+    /// Answer as trust_metrics stood at this moment, from the history the backfill keeps (community_data_history):
+    /// the version then valid of every trust-month the module has written, the row as it is for the others.
+    /// </summary>
+    [Parameter]
+    public DateTimeOffset? AsOf { get; set; }
+
     /// <summary>Trust codes gathered from the pipeline (ValueFromPipelineByPropertyName) and the parameter.</summary>
     protected List<string> TrustCodes { get; } = [];
 
@@ -70,8 +77,18 @@ public abstract class CoverageCommandBase : DatabaseCommandBase
                 from));
         }
 
+        if (AsOf is not null && !ReadDatabase(() => CommunityHistory.ExistsAsync(Database, CancellationToken).GetAwaiter().GetResult()))
+        {
+            ThrowTerminatingError(new ErrorRecord(
+                new InvalidOperationException($"{Database.Description} has no history (community_data_history), so it cannot answer -AsOf: the module has not written there since it began to keep history. Leave out -AsOf to read trust_metrics as it is."),
+                ErrorIdPrefix + "NoHistory",
+                ErrorCategory.ObjectNotFound,
+                AsOf));
+        }
+
         return new CoverageScope
         {
+            AsOf = AsOf,
             DataType = DataType,
             Column = Column,
             From = From,
@@ -112,33 +129,5 @@ public abstract class CoverageCommandBase : DatabaseCommandBase
         }
 
         return (cells, files);
-    }
-
-    /// <summary>
-    /// Runs a database read and turns its failures into terminating errors naming the database only:
-    /// "&lt;Cmdlet&gt;DatabaseUnavailable" (cannot connect) and "&lt;Cmdlet&gt;QueryFailed" (e.g. no trust_metrics table).
-    /// </summary>
-    protected T ReadDatabase<T>(Func<T> read)
-    {
-        try
-        {
-            return read();
-        }
-        catch (DatabaseUnavailableException e)
-        {
-            ThrowUnavailable(e);
-            throw;
-        }
-        catch (DatabaseTimeoutException e)
-        {
-            ThrowTerminatingError(TimeoutError(e, Database.Description));
-            throw;
-        }
-        catch (DbException e) when (!CancellationToken.IsCancellationRequested)
-        {
-            var problem = new InvalidOperationException($"Reading {Database.Description} failed: {Database.Redact(e.Message)}", e);
-            ThrowTerminatingError(DatabaseError(problem, "QueryFailed", ErrorCategory.ReadError, Database.Description));
-            throw;
-        }
     }
 }

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Management.Automation;
 using NhsCommunity.Database;
 
@@ -61,6 +62,34 @@ public abstract class DatabaseCommandBase : PSCmdlet, IDisposable
     /// <summary>"&lt;Cmdlet&gt;PermissionDenied": the database refused the user a privilege the command needs.</summary>
     protected ErrorRecord PermissionError(DatabasePermissionException exception, object? target) =>
         DatabaseError(exception, "PermissionDenied", ErrorCategory.PermissionDenied, target);
+
+    /// <summary>
+    /// Runs a database read and turns its failures into terminating errors naming the database only:
+    /// "&lt;Cmdlet&gt;DatabaseUnavailable" (cannot connect) and "&lt;Cmdlet&gt;QueryFailed" (e.g. no trust_metrics table).
+    /// </summary>
+    protected T ReadDatabase<T>(Func<T> read)
+    {
+        try
+        {
+            return read();
+        }
+        catch (DatabaseUnavailableException e)
+        {
+            ThrowUnavailable(e);
+            throw;
+        }
+        catch (DatabaseTimeoutException e)
+        {
+            ThrowTerminatingError(TimeoutError(e, Database.Description));
+            throw;
+        }
+        catch (DbException e) when (!CancellationToken.IsCancellationRequested)
+        {
+            var problem = new InvalidOperationException($"Reading {Database.Description} failed: {Database.Redact(e.Message)}", e);
+            ThrowTerminatingError(DatabaseError(problem, "QueryFailed", ErrorCategory.ReadError, Database.Description));
+            throw;
+        }
+    }
 
     protected override void StopProcessing() => _stopping.Cancel();
 

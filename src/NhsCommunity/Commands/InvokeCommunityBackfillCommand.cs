@@ -5,6 +5,7 @@ using System.Management.Automation;
 using NhsCommunity.Backfill;
 using NhsCommunity.Database;
 using NhsCommunity.Documents;
+using NhsCommunity.Ledger;
 using NhsCommunity.Mapping;
 using NhsCommunity.Workbooks;
 
@@ -30,7 +31,9 @@ public sealed class InvokeCommunityBackfillCommand : TrustMetricsWriteCommandBas
     private readonly BackfillTally _tally = new();
     private readonly Stopwatch _clock = new();
     private readonly ProgressRecord _progress = new(ProgressActivityId, "Invoke-CommunityBackfill", "Starting");
+    private readonly List<LoadFile> _files = [];
     private TrustMetricsWriter? _writer;
+    private LoadPlan? _plan;
 
     /// <summary>Workbooks, or folders of workbooks; wildcards allowed.</summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true)]
@@ -43,6 +46,10 @@ public sealed class InvokeCommunityBackfillCommand : TrustMetricsWriteCommandBas
     [Alias("PSPath", "LP", "FullName")]
     [ValidateNotNullOrEmpty]
     public string[] LiteralPath { get; set; } = [];
+
+    /// <summary>Read every workbook again, also those whose bytes the load ledger says were loaded before.</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
 
     protected override void BeginProcessing()
     {
@@ -58,28 +65,54 @@ public sealed class InvokeCommunityBackfillCommand : TrustMetricsWriteCommandBas
         var files = ParameterSetName == LiteralPathSet
             ? WorkbookPaths.Resolve(this, ErrorIdPrefix, LiteralPath, literal: true, _tally.FileFailed)
             : WorkbookPaths.Resolve(this, ErrorIdPrefix, Path, literal: false, _tally.FileFailed);
+
+        // Only hashed here: whether a file is read at all depends on the ledger, asked once for all of them.
         foreach (string file in files)
         {
-            Progress($"Reading {System.IO.Path.GetFileName(file)}", -1);
+            Progress($"Hashing {System.IO.Path.GetFileName(file)}", -1);
+            try
+            {
+                _files.Add(LoadFile.Hash(file));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                _tally.FileFailed(file, e.Message);
+                WriteError(new ErrorRecord(e, ErrorIdPrefix + "FileUnreadable", ErrorCategory.ReadError, file));
+            }
+        }
+    }
+
+    private void Read()
+    {
+        IReadOnlyDictionary<string, PreviousLoad> loadedBefore = Force
+            ? new Dictionary<string, PreviousLoad>()
+            : AskDatabase(() => LoadLedger.LoadedBeforeAsync(Database, _files.Select(f => f.Sha256).Distinct().ToList(), DataType, Column, CancellationToken));
+        var plan = _plan = new LoadPlan(_files, loadedBefore);
+        foreach (LoadEntry skipped in plan.Entries)
+        {
+            WriteVerbose($"'{skipped.File.FileName}' not read: {skipped.Reason}.");
+        }
+
+        foreach (LoadFile file in plan.ToRead)
+        {
+            Progress($"Reading {file.FileName}", -1);
             WorkbookContent content;
             try
             {
-                content = _importer.Read(file, CancellationToken);
-            }
-            catch (OperationCanceledException) when (CancellationToken.IsCancellationRequested)
-            {
-                throw new PipelineStoppedException();
+                content = _importer.Read(file.Path, CancellationToken);
             }
             catch (WorkbookFormatException e)
             {
-                _tally.FileFailed(file, e.Message);
-                WriteError(new ErrorRecord(e, e.ErrorId, ErrorCategory.InvalidData, file));
+                _tally.FileFailed(file.Path, e.Message);
+                plan.Failed(file, e.Message);
+                WriteError(new ErrorRecord(e, e.ErrorId, ErrorCategory.InvalidData, file.Path));
                 continue;
             }
 
             _tally.FileRead();
             _tally.MonthFound(content.Period);
-            WriteVerbose(string.Create(CultureInfo.InvariantCulture, $"Read '{file}': {content.Period:yyyy-MM}, {content.Records.Count} records."));
+            plan.Read(file, content.Period, content.LastUpdated);
+            WriteVerbose(string.Create(CultureInfo.InvariantCulture, $"Read '{file.Path}': {content.Period:yyyy-MM}, {content.Records.Count} records."));
             foreach (CommunityRecord record in content.Records)
             {
                 _mapper.Add(record);
@@ -92,9 +125,17 @@ public sealed class InvokeCommunityBackfillCommand : TrustMetricsWriteCommandBas
     {
         try
         {
-            Map();
+            Read();
+            _tally.FilesAlreadyLoaded(_plan!.AlreadyLoaded);
+            if (_plan.ToRead.Count > 0)
+            {
+                Map();
+            }
+
             CommunityDocumentBatch batch = Convert();
-            Write(batch);
+            HashSet<DateTime> declined = Write(batch);
+            _plan.Settle(batch, declined);
+            RecordLedger(declined.Count > 0 && declined.Count == batch.Documents.Select(d => d.Period).Distinct().Count());
         }
         catch (OperationCanceledException) when (CancellationToken.IsCancellationRequested)
         {
@@ -116,6 +157,54 @@ public sealed class InvokeCommunityBackfillCommand : TrustMetricsWriteCommandBas
         }
 
         WriteObject(summary);
+    }
+
+    /// <summary>
+    /// The ledger rows written outside the months' transactions, in one statement; none under -WhatIf, and none
+    /// when every month was declined (so a declined run leaves the database as it was).
+    /// </summary>
+    private void RecordLedger(bool allDeclined)
+    {
+        IReadOnlyList<LoadEntry> entries = _plan!.Entries;
+        if (entries.Count == 0 || allDeclined
+            || !ShouldProcess(string.Create(CultureInfo.InvariantCulture, $"{entries.Count} file(s) on {Database.Description}"), "Record in the load ledger (community_loads)"))
+        {
+            return;
+        }
+
+        AskDatabase(async () =>
+        {
+            await LoadLedger.RecordAsync(Database, RunId, DataType, Column, entries, CancellationToken).ConfigureAwait(false);
+            return true;
+        });
+    }
+
+    /// <summary>A read or write of the ledger; a database that cannot be reached stops the run, as in the mapping.</summary>
+    private T AskDatabase<T>(Func<Task<T>> ask)
+    {
+        try
+        {
+            return ask().GetAwaiter().GetResult();
+        }
+        catch (OperationCanceledException) when (CancellationToken.IsCancellationRequested)
+        {
+            throw new PipelineStoppedException();
+        }
+        catch (DatabaseUnavailableException e)
+        {
+            ThrowUnavailable(new DatabaseUnavailableException(Database.Redact(e.Message), e));
+            throw;
+        }
+        catch (Npgsql.PostgresException e) when (e.SqlState is "NCS01" or "NCS02" or "NCS03")
+        {
+            ThrowTerminatingError(DatabaseError(new InvalidOperationException($"{Database.Description}: {e.MessageText}; nothing was recorded.", e), "LedgerSchema", ErrorCategory.ObjectNotFound, Database.Description));
+            throw;
+        }
+        catch (Npgsql.NpgsqlException e)
+        {
+            ThrowTerminatingError(DatabaseError(new InvalidOperationException($"The load ledger on {Database.Description} could not be read or written: {Database.Redact(e.Message)}", e), "LedgerFailed", ErrorCategory.ReadError, Database.Description));
+            throw;
+        }
     }
 
     private void Map()
@@ -174,9 +263,10 @@ public sealed class InvokeCommunityBackfillCommand : TrustMetricsWriteCommandBas
     }
 
     [SuppressMessage("Design", "CA1031", Justification = "Each month's failure is reported and the run goes on.")]
-    private void Write(CommunityDocumentBatch batch)
+    private HashSet<DateTime> Write(CommunityDocumentBatch batch)
     {
         var months = batch.Documents.GroupBy(d => d.Period).OrderBy(g => g.Key).ToList();
+        var declined = new HashSet<DateTime>();
 
         // Ask first, so that under -WhatIf (or all answers no) nothing at all touches the database.
         var approved = new List<IGrouping<Month, CommunityDocument>>();
@@ -190,12 +280,13 @@ public sealed class InvokeCommunityBackfillCommand : TrustMetricsWriteCommandBas
             else
             {
                 _tally.MonthSkipped();
+                declined.Add(month.Key.ToDateTime());
             }
         }
 
         if (approved.Count == 0)
         {
-            return;
+            return declined;
         }
 
         // Held in a field so EndProcessing releases the lease whatever happens from here on.
@@ -210,11 +301,22 @@ public sealed class InvokeCommunityBackfillCommand : TrustMetricsWriteCommandBas
             if (locked is not null)
             {
                 _tally.MonthFailed(month.Key, month.Count(), locked.Message);
+                _plan!.MonthFailed(month, locked.Message);
                 continue;
             }
 
-            MonthWriteOutcome outcome = writer.WriteMonthAsync(month.Key, month.ToList(), CancellationToken).GetAwaiter().GetResult();
+            MonthWriteOutcome outcome = writer.WriteMonthAsync(month.Key, month.ToList(), _plan!.SourceOf(month), CancellationToken).GetAwaiter().GetResult();
             _tally.MonthWritten(outcome);
+            if (outcome.Failure is not null)
+            {
+                _plan.MonthFailed(month, outcome.Failure.Message);
+            }
+            else if (outcome.RoundTrips == 0)
+            {
+                // Every document was rejected before the month was sent: nothing of it was written.
+                _plan.MonthFailed(month, "every document of the month was rejected (see the errors)");
+            }
+
             WriteVerbose(string.Format(CultureInfo.InvariantCulture,
                 "{0:yyyy-MM}: {1} updated, {2} unchanged, {3} inserted, {4} not in database, {5} failed; {6} round trip(s), {7} attempt(s)",
                 month.Key, outcome.Count(TrustMetricsWriteStatus.Updated), outcome.Count(TrustMetricsWriteStatus.Unchanged),
@@ -235,6 +337,8 @@ public sealed class InvokeCommunityBackfillCommand : TrustMetricsWriteCommandBas
                 WriteError(DatabaseError(outcome.Failure, "MonthFailed", ErrorCategory.WriteError, month.Key));
             }
         }
+
+        return declined;
     }
 
     private void Describe(IReadOnlyList<TrustMappingEntry> entries, TrustMappingStatus status, string what)

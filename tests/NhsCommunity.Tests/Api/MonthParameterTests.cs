@@ -82,7 +82,7 @@ public sealed class MonthParameterTests : IClassFixture<ApiDatabase>, IDisposabl
 
         Assert.Equal(
             [
-                "Export-CommunityReport -From 1", "Export-CommunityReport -To 1", "Get-CommunityWaitingList -From 1", "Get-CommunityWaitingList -Period 1",
+                "Export-CommunityReport -From 1", "Export-CommunityReport -To 1", "Get-CommunityHistory -Period 1", "Get-CommunityLoad -Period 1", "Get-CommunityWaitingList -From 1", "Get-CommunityWaitingList -Period 1",
                 "Get-CommunityWaitingList -To 1", "Test-CommunityCoverage -From 1", "Test-CommunityCoverage -To 1", "Update-TrustMetrics -Period 1",
             ],
             parameters);

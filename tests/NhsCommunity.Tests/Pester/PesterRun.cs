@@ -37,6 +37,12 @@ public sealed class PesterRun : IDisposable
     {
         string workbooks = Path.Combine(_folder, "workbooks");
         SyntheticHistory.Write(workbooks, Months[0], Months.Length);
+
+        // A revised edition of April 2025 (other figures, revised a month after publication), for the incremental refresh.
+        string revisions = Path.Combine(_folder, "revisions");
+        Directory.CreateDirectory(revisions);
+        var april = new WorkbookSpec(new DateTime(2025, 4, 1));
+        CommunityWorkbookWriter.Write(Path.Combine(revisions, "Community-health-services-waiting-lists-2025-26-April-revised.xlsx"), april with { Seed = 2, Revised = april.Published.AddDays(30) });
         void Seed(string connection) => TrustMetricsFixtureLoader.LoadSynthetic(connection, SyntheticProviders.NhsTrusts.Select(t => (t.Code, t.Name)), Months);
         string seeded = Template("pester_seeded", Seed);
         string backfilled = Template("pester_backfilled", connection =>
@@ -69,6 +75,7 @@ public sealed class PesterRun : IDisposable
                 ["NHSCOMMUNITY_TEST_SERVER"] = TestPostgres.Instance.ConnectionString(),
                 ["NHSCOMMUNITY_TEST_PSQL"] = Path.Combine(TestPostgres.Instance.BinDirectory, "psql"),
                 ["NHSCOMMUNITY_TEST_WORKBOOKS"] = workbooks,
+                ["NHSCOMMUNITY_TEST_REVISIONS"] = revisions,
                 ["NHSCOMMUNITY_TEST_SEEDED"] = seeded,
                 ["NHSCOMMUNITY_TEST_EMPTY"] = empty,
                 ["NHSCOMMUNITY_TEST_BACKFILLED"] = backfilled,

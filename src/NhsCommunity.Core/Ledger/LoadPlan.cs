@@ -1,0 +1,135 @@
+using System.Globalization;
+using NhsCommunity.Documents;
+
+namespace NhsCommunity.Ledger;
+
+/// <summary>
+/// What one folder run does with each workbook, for the ledger: hashed first; skipped as AlreadyLoaded when its
+/// bytes were loaded before (never opened); otherwise read, and then either the edition its month is written
+/// from (its row goes in the month's transaction), Superseded by a later edition, or Failed. Collects the rows
+/// that are written outside a month's transaction.
+/// </summary>
+public sealed class LoadPlan
+{
+    private readonly List<LoadFile> _toRead = [];
+    private readonly Dictionary<string, LoadFile> _read = new(StringComparer.Ordinal);
+    private readonly List<LoadEntry> _entries = [];
+
+    // Read files whose row is already among the entries (their month failed).
+    private readonly HashSet<string> _settled = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Splits <paramref name="files"/> into those to read and those already loaded (<paramref name="loadedBefore"/>,
+    /// by hash), which become AlreadyLoaded rows with the month and edition of their earlier load.
+    /// </summary>
+    public LoadPlan(IEnumerable<LoadFile> files, IReadOnlyDictionary<string, PreviousLoad> loadedBefore)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        ArgumentNullException.ThrowIfNull(loadedBefore);
+        foreach (LoadFile file in files)
+        {
+            if (loadedBefore.TryGetValue(file.Sha256, out PreviousLoad? before))
+            {
+                _entries.Add(new LoadEntry(
+                    file with { Period = before.Period, Published = before.Published },
+                    LoadOutcome.AlreadyLoaded,
+                    string.Create(CultureInfo.InvariantCulture, $"the same bytes were loaded as '{before.FileName}' by run {before.RunId} at {before.LoadedAt.ToUniversalTime():yyyy-MM-dd HH:mm:ss} UTC; -Force reads it again")));
+            }
+            else
+            {
+                _toRead.Add(file);
+            }
+        }
+    }
+
+    /// <summary>The workbooks to open, in the order given.</summary>
+    public IReadOnlyList<LoadFile> ToRead => _toRead;
+
+    /// <summary>How many workbooks were skipped without being opened.</summary>
+    public int AlreadyLoaded => _entries.Count(e => e.Outcome == LoadOutcome.AlreadyLoaded);
+
+    /// <summary>The rows for the short ledger statement at the end of the run (AlreadyLoaded, Superseded, Failed).</summary>
+    public IReadOnlyList<LoadEntry> Entries => _entries;
+
+    public void Read(LoadFile file, DateTime period, DateTime? published)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        _read[file.Path] = file with { Period = new DateTime(period.Year, period.Month, 1), Published = published?.Date };
+    }
+
+    public void Failed(LoadFile file, string reason)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        _entries.Add(new LoadEntry(file, LoadOutcome.Failed, reason));
+    }
+
+    /// <summary>The workbook a month's documents were built from (the edition that won), if it was read in this run.</summary>
+    public LoadFile? SourceOf(IEnumerable<CommunityDocument> month)
+    {
+        ArgumentNullException.ThrowIfNull(month);
+        CommunityDocument? first = month.FirstOrDefault();
+        return first is null ? null : Winner(first.Period.ToDateTime(), first.SourceFile);
+    }
+
+    /// <summary>
+    /// Documents name their workbook by file name only: the read file of that month with that name (were two
+    /// folders to hold one name, the one the builder prefers: latest publication, then path).
+    /// </summary>
+    private LoadFile? Winner(DateTime month, string fileName) => _read.Values
+        .Where(f => f.Period == month && string.Equals(f.FileName, fileName, StringComparison.Ordinal))
+        .OrderByDescending(f => f.Published ?? DateTime.MinValue)
+        .ThenBy(f => f.Path, StringComparer.Ordinal)
+        .FirstOrDefault();
+
+    /// <summary>The month could not be written: its edition gets a Failed row (the others stay Superseded).</summary>
+    public void MonthFailed(IEnumerable<CommunityDocument> month, string reason)
+    {
+        if (SourceOf(month) is { } file)
+        {
+            _entries.Add(new LoadEntry(file, LoadOutcome.Failed, reason));
+            _settled.Add(file.Path);
+        }
+    }
+
+    /// <summary>
+    /// After the months are written: every workbook read whose month was written from another edition is
+    /// Superseded; one whose month had no document to write is Failed when the month was left out (e.g. two
+    /// editions with the same date) and Unchanged with no counts otherwise (no NHS trust in it).
+    /// </summary>
+    public void Settle(CommunityDocumentBatch batch, IReadOnlySet<DateTime> declined)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        ArgumentNullException.ThrowIfNull(declined);
+        var chosen = batch.Documents.GroupBy(d => d.Period.ToDateTime()).ToDictionary(g => g.Key, g => Winner(g.Key, g.First().SourceFile));
+        foreach (LoadFile file in _read.Values.OrderBy(f => f.Path, StringComparer.Ordinal))
+        {
+            DateTime month = file.Period!.Value;
+            if (declined.Contains(month) || _settled.Contains(file.Path))
+            {
+                continue;
+            }
+
+            if (chosen.TryGetValue(month, out LoadFile? winner))
+            {
+                if (winner is null)
+                {
+                    _entries.Add(new LoadEntry(file, LoadOutcome.Superseded, $"{month:yyyy-MM} was written from another edition"));
+                }
+                else if (!string.Equals(winner.Path, file.Path, StringComparison.Ordinal))
+                {
+                    string by = winner.Published is { } p
+                        ? string.Create(CultureInfo.InvariantCulture, $"'{winner.FileName}' (published {p:yyyy-MM-dd})")
+                        : $"'{winner.FileName}'";
+                    _entries.Add(new LoadEntry(file, LoadOutcome.Superseded, $"{month:yyyy-MM} was loaded from the later edition {by}"));
+                }
+
+                continue;
+            }
+
+            string? problem = batch.Problems.FirstOrDefault(p => p.TrustCode is null && p.Period.Year == month.Year && p.Period.Month == month.Month)?.Message;
+            _entries.Add(problem is null
+                ? new LoadEntry(file, LoadOutcome.Unchanged, "no NHS trust's document in it")
+                : new LoadEntry(file, LoadOutcome.Failed, problem));
+        }
+    }
+}
