@@ -19,6 +19,8 @@
         'Test-CommunityCoverage'
         'Get-CommunityWaitingList'
         'Export-CommunityReport'
+        'Install-CommunityMart'
+        'Uninstall-CommunityMart'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
