@@ -124,6 +124,31 @@ public sealed class CoverageSql
         return string.Join("\n      AND ", where);
     }
 
+    /// <summary>
+    /// The same scope over a mart table aliased <paramref name="alias"/>, whose trust codes are kept trimmed and upper-cased
+    /// and data types trimmed and lower-cased, so the comparisons are plain (and use the mart's index).
+    /// </summary>
+    public string MartScopeFilter(string alias)
+    {
+        var where = new List<string> { $"{alias}.data_type = lower({Value("data_type", Quote(Scope.DataType))})" };
+        if (Scope.FromMonth is { } from)
+        {
+            where.Add($"{alias}.period >= {Value("from", DateLiteral(from))}");
+        }
+
+        if (Scope.ToMonth is { } to)
+        {
+            where.Add($"{alias}.period <= {Value("to", DateLiteral(to))}");
+        }
+
+        if (Scope.NormalisedTrustCodes.Count > 0)
+        {
+            where.Add($"{alias}.trust_code = ANY({Value("trusts", ArrayLiteral(Scope.NormalisedTrustCodes))})");
+        }
+
+        return string.Join("\n      AND ", where);
+    }
+
     /// <summary>"WITH scope AS (...), docs AS (...), ...": the shared relations, ready for a SELECT.</summary>
     /// <remarks>
     /// Built for one pass over the services: <c>service_totals</c> reads every service once (a flat jsonb_each and a
@@ -217,6 +242,11 @@ public sealed class CoverageSql
         if (withSource)
         {
             sql.Append(",\n").Append(SourceCells());
+        }
+
+        if (FromMart)
+        {
+            sql.Append(",\n").Append(Mart.MartChecks.Relations(this));
         }
 
         return sql.ToString();

@@ -347,6 +347,12 @@ public static class MartSql
                 IF changed IS NOT NULL THEN
                     PERFORM {{s}}.{{ApplyFunction}}(changed, new_ids, key_trusts, key_periods, key_types);
                 END IF;
+                IF TG_OP = 'UPDATE' THEN
+                    -- Rows updated in columns the mart does not read keep their figures; only the version they were read at moves on.
+                    UPDATE {{Documents}} m SET source_xmin = t.xmin
+                    FROM new_rows n JOIN {{Source}} t ON t.id = n.id
+                    WHERE m.id = n.id AND NOT (m.source_xmin = t.xmin);
+                END IF;
                 RETURN NULL;
             END
             $on_change$;

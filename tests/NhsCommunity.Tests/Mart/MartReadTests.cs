@@ -1,0 +1,149 @@
+using System.Text.Json;
+using NhsCommunity.Catalogue;
+using NhsCommunity.Coverage;
+using NhsCommunity.Database;
+using NhsCommunity.Documents;
+using NhsCommunity.Mart;
+using NhsCommunity.Queries;
+using NhsCommunity.Tests.Infrastructure;
+using NhsCommunity.Workbooks;
+using Npgsql;
+
+namespace NhsCommunity.Tests.Mart;
+
+/// <summary>
+/// Get-CommunityWaitingList's and Test-CommunityCoverage's cores read the mart once it is installed and the JSONB before:
+/// on the real backfill both give the same rows, coverage and findings; the mart's dbt-style tests find nothing on a
+/// clean mart and each finds its planted fault, naming the rows and the SQL to see them.
+/// </summary>
+[Trait("Category", "Database")]
+[Trait("Category", "RealData")]
+public sealed class MartReadTests
+{
+    private static readonly WaitingListQuery[] Queries =
+    [
+        new(),
+        new() { GroupBy = [WaitingListGrouping.Icb, WaitingListGrouping.Period] },
+        new() { Category = ServiceCategory.Adult, MinTotalWaiting = 5000 },
+        new() { Category = ServiceCategory.CYP, Min52PlusWeeks = 1, GroupBy = [WaitingListGrouping.Trust, WaitingListGrouping.Service] },
+        new() { Services = ["audiology", "podiatry"], IcbCodes = ["qwo", " QE1 "], Scope = new CoverageScope { From = new DateTime(2025, 1, 1) } },
+        new() { Scope = new CoverageScope { TrustCodes = ["rx1", "RYG"] }, Periods = [new DateTime(2025, 7, 9)] },
+        new() { Selections = [new WaitingListSelection("RYG", null, null, null), new WaitingListSelection(null, null, "QE1", "audiology")] },
+        new() { GroupBy = [WaitingListGrouping.Category, WaitingListGrouping.Period] },
+        new() { Scope = new CoverageScope { DataType = " MONTHLY" }, GroupBy = [WaitingListGrouping.Service] },
+    ];
+
+    [SkippableFact]
+    public void The_readers_give_the_same_results_from_the_mart_and_the_mart_tests_find_each_planted_fault()
+    {
+        Skip.IfNot(TestPostgres.IsAvailable && RepositoryPaths.HasRealWorkbooks && TrustMetricsFixtureLoader.HasFixture, RepositoryPaths.NoSharedReason);
+        string cs = RealBackfill();
+        using DatabaseTarget database = DatabaseTarget.Resolve(cs);
+        var scopes = new[] { new CoverageScope(), new CoverageScope { From = new DateTime(2025, 1, 1), TrustCodes = ["RYG", "rx1"] } };
+
+        List<string> jsonbRows = Queries.Select(q => Read(database, q)).ToList();
+        List<string> jsonbReports = scopes.Select(s => Report(database, s)).ToList();
+        Assert.True(jsonbRows[0].Length > 100_000, "the real backfill gives rows");
+        using (NpgsqlConnection connection = database.OpenConnectionAsync(default).GetAwaiter().GetResult())
+        {
+            Assert.False(MartInstaller.IsInstalled(connection));
+        }
+
+        MartInstaller.Install(database);
+        using (NpgsqlConnection connection = database.OpenConnectionAsync(default).GetAwaiter().GetResult())
+        {
+            Assert.True(MartInstaller.IsInstalled(connection));
+            Assert.True(WaitingListReader.ReadsMart(new WaitingListQuery(), martInstalled: true));
+            Assert.False(WaitingListReader.ReadsMart(new WaitingListQuery { Scope = new CoverageScope { Column = "other_data" } }, martInstalled: true));
+        }
+
+        for (int i = 0; i < Queries.Length; i++)
+        {
+            Assert.True(jsonbRows[i] == Read(database, Queries[i]), $"query {i} differs between the JSONB and the mart");
+        }
+
+        CoverageReport clean = CoverageAnalyzer.Run(database, new CoverageScope());
+        Assert.Equal(MartChecks.All.Select(c => c.Name), clean.Checks.Select(c => c.Name).Where(n => n.StartsWith("Mart", StringComparison.Ordinal)));
+        Assert.DoesNotContain(clean.Findings, f => f.Check.StartsWith("Mart", StringComparison.Ordinal));
+        for (int i = 0; i < scopes.Length; i++)
+        {
+            Assert.True(jsonbReports[i] == Report(database, scopes[i]), $"coverage of scope {i} differs between the JSONB and the mart");
+        }
+
+        // Each generic test finds its planted fault, and only its own (and the reconciliation, where rows or sums change).
+        (string Plant, string Check, string Detail)[] faults =
+        [
+            ("INSERT INTO community_waiting_list SELECT * FROM community_waiting_list WHERE trust_code = 'R1A' AND period = '2025-07-01' AND category = 'adult' AND service_key = 'podiatry'",
+             "MartUnique", "unique (trust_code, period, data_type, category, service_key): 2 rows of community_waiting_list for one service and month (data_type 'monthly'). See them: SELECT * FROM community_waiting_list WHERE trust_code IS NOT DISTINCT FROM 'R1A' AND period IS NOT DISTINCT FROM '2025-07-01'::date AND data_type IS NOT DISTINCT FROM 'monthly' AND category IS NOT DISTINCT FROM 'adult' AND service_key IS NOT DISTINCT FROM 'podiatry';"),
+            ("UPDATE community_waiting_list SET total_waiting = NULL WHERE trust_code = 'R1A' AND period = '2025-07-01' AND category = 'adult' AND service_key = 'podiatry'",
+             "MartNotNull", "not_null (total_waiting): 1 row(s) of community_waiting_list with NULL. See them: SELECT * FROM community_waiting_list WHERE trust_code IS NOT DISTINCT FROM 'R1A' AND period IS NOT DISTINCT FROM '2025-07-01'::date AND data_type IS NOT DISTINCT FROM 'monthly' AND category IS NOT DISTINCT FROM 'adult' AND service_key IS NOT DISTINCT FROM 'podiatry';"),
+            ("UPDATE community_waiting_list SET trust_code = 'RZZ' WHERE trust_code = 'R1A' AND period = '2025-07-01' AND category = 'adult' AND service_key = 'podiatry'",
+             "MartRelationships", "relationships (trust_code to community_trust): 'RZZ' is not in community_trust; 1 row(s). See them: SELECT * FROM community_waiting_list f WHERE f.trust_code = 'RZZ' AND NOT EXISTS (SELECT 1 FROM community_trust t WHERE t.trust_code = f.trust_code);"),
+            ("UPDATE community_waiting_list SET category = 'elderly' WHERE trust_code = 'R1A' AND period = '2025-07-01' AND category = 'adult' AND service_key = 'podiatry'",
+             "MartAcceptedValues", "accepted_values (category in adult, cyp): 'elderly' in 1 row(s). See them: SELECT * FROM community_waiting_list WHERE category = 'elderly';"),
+            ("UPDATE community_waiting_list SET service_key = 'sleep_clinic' WHERE trust_code = 'R1A' AND period = '2025-07-01' AND category = 'adult' AND service_key = 'podiatry'",
+             "MartAcceptedValues", "accepted_values (service_key in the catalogue): 'sleep_clinic' in 1 row(s). See them: SELECT * FROM community_waiting_list WHERE service_key = 'sleep_clinic';"),
+            ("ALTER TABLE trust_metrics DISABLE TRIGGER community_mart_update; UPDATE trust_metrics SET community_data = NULL WHERE trust_code = 'R1A' AND period = '2025-07-01'; ALTER TABLE trust_metrics ENABLE TRIGGER community_mart_update",
+             "MartReconciliation", "reconciliation (rows of trust_metrics): the row (data_type 'monthly') changed after the mart last read it. Run Install-CommunityMart to rebuild the mart; see whether its triggers are there and enabled: SELECT tgname, tgenabled FROM pg_trigger WHERE tgrelid = 'trust_metrics'::regclass AND tgname LIKE 'community_mart%';"),
+        ];
+        foreach (var (plant, check, detail) in faults)
+        {
+            MartDatabase.Execute(cs, plant);
+            CoverageReport report = CoverageAnalyzer.Run(database, new CoverageScope());
+            var mart = report.Findings.Where(f => f.Check.StartsWith("Mart", StringComparison.Ordinal)).ToList();
+            Assert.Contains(mart, f => f.Check == check && f.Detail == detail);
+            Assert.All(mart, f => Assert.Contains(f.Check, new[] { check, "MartReconciliation", check == "MartAcceptedValues" ? "MartRelationships" : check }));
+            Assert.All(mart, f => Assert.Contains("SELECT ", f.Detail, StringComparison.Ordinal));
+            if (check is "MartUnique" or "MartNotNull")
+            {
+                // A row more, or a total less: the month's rows or sums no longer match the documents.
+                Assert.Contains(mart, f => f.Check == "MartReconciliation" && f.Period == new Month(2025, 7));
+            }
+
+            // A rebuild makes the mart clean again.
+            MartInstaller.Install(database);
+            Assert.DoesNotContain(CoverageAnalyzer.Run(database, new CoverageScope()).Findings, f => f.Check.StartsWith("Mart", StringComparison.Ordinal));
+        }
+
+        // Uninstalled, the readers are back on the JSONB, with the same answer.
+        string fromMart = Read(database, Queries[1]);
+        MartInstaller.Uninstall(database);
+        Assert.Equal(fromMart, Read(database, Queries[1]));
+        Assert.DoesNotContain(CoverageAnalyzer.Run(database, new CoverageScope()).Checks, c => c.Name.StartsWith("Mart", StringComparison.Ordinal));
+    }
+
+    /// <summary>The fixture's trust_metrics with the four real workbooks' documents written by plain UPDATEs.</summary>
+    private static string RealBackfill()
+    {
+        string cs = TrustMetricsFixtureLoader.NewDatabaseWithFixture("mart_reads");
+        var importer = new WorkbookImporter();
+        var records = Directory.EnumerateFiles(RepositoryPaths.RealWorkbookDirectory, "*.xlsx").Order(StringComparer.Ordinal).SelectMany(w => importer.Read(w).Records).ToList();
+        using var connection = new NpgsqlConnection(cs);
+        connection.Open();
+        foreach (CommunityDocument document in CommunityDocumentBuilder.Build(records).Documents)
+        {
+            using var update = new NpgsqlCommand("UPDATE trust_metrics SET community_data = @json::jsonb WHERE trust_code = @code AND period = @period AND data_type = 'monthly'", connection);
+            update.Parameters.AddWithValue("json", document.Json);
+            update.Parameters.AddWithValue("code", document.TrustCode);
+            update.Parameters.AddWithValue("period", DateOnly.FromDateTime(document.Period));
+            update.ExecuteNonQuery();
+        }
+
+        return cs;
+    }
+
+    private static string Read(DatabaseTarget database, WaitingListQuery query) => query.GroupBy.Count == 0
+        ? JsonSerializer.Serialize(WaitingListReader.Read(database, query).ToList())
+        : JsonSerializer.Serialize(WaitingListReader.ReadGrouped(database, query).ToList());
+
+    /// <summary>The report's coverage and the document checks' findings (the mart's own tests exist only with the mart).</summary>
+    private static string Report(DatabaseTarget database, CoverageScope scope)
+    {
+        CoverageReport report = CoverageAnalyzer.Run(database, scope);
+        return JsonSerializer.Serialize(new
+        {
+            report.Coverage,
+            Findings = report.Findings.Where(f => !f.Check.StartsWith("Mart", StringComparison.Ordinal)).ToList(),
+        });
+    }
+}
