@@ -116,7 +116,7 @@ internal sealed class BackfillBenchmark : IBenchmark
         return results;
     }
 
-    private static IReadOnlyList<CommunityDocument> Documents(string[] workbooks)
+    internal static IReadOnlyList<CommunityDocument> Documents(string[] workbooks)
     {
         var builder = new CommunityDocumentBuilder();
         var importer = new WorkbookImporter();
@@ -171,7 +171,7 @@ internal sealed class BackfillBenchmark : IBenchmark
     }
 
     /// <summary>One row per NHS trust in the workbooks for every month, with RTT data, as the users' database has.</summary>
-    private static int CreateRows(string connectionString, string[] workbooks)
+    internal static int CreateRows(string connectionString, string[] workbooks)
     {
         IReadOnlyList<CommunityDocument> documents = Documents(workbooks);
         using var connection = new NpgsqlConnection(connectionString);

@@ -13,6 +13,7 @@ internal static class Program
         new BackfillBenchmark(),
         new BackfillOnceCommand(),
         new CoverageBenchmark(),
+        new MartBenchmark(),
     ];
 
     private static int Main(string[] args)
