@@ -87,8 +87,7 @@ public static class CoverageAnalyzer
         bool fromMart = ReadsMart(scope, ConfigureAndProbeMart(connection, transaction, bound));
         CoverageCheck[] checks = CoverageChecks.All.Where(c => withSource || !c.NeedsSource).Concat(fromMart ? MartChecks.All : []).ToArray();
 
-        // The mart holds every document's figures: one statement on one connection reads them faster than parts would.
-        using SnapshotPartners partners = SnapshotPartners.Open(connection, transaction, openAnother, fromMart ? 0 : parts - 1, ConfigureBounded);
+        using SnapshotPartners partners = SnapshotPartners.Open(connection, transaction, openAnother, parts - 1, ConfigureBounded);
         int commandTimeout = DatabaseWaits.ClientSeconds(bound);
 
         var connections = new List<(NpgsqlConnection Connection, NpgsqlTransaction Transaction)> { (connection, transaction) };

@@ -293,7 +293,7 @@ public sealed class CoverageSql
         $"SELECT t.id, jsonb_send(t.{QuoteIdentifier(Scope.Column)}), {PartOf("t")} FROM {Table} t\nWHERE {ScopeFilter()}\n  AND t.{QuoteIdentifier(Scope.Column)} IS NOT NULL";
 
     /// <summary>The part (0 to @partitions - 1) a row of <paramref name="alias"/> falls in: by trust, so no check spans parts.</summary>
-    private static string PartOf(string alias) => $"(coalesce(hashtext(upper(btrim({alias}.trust_code))), 0) & 2147483647) % @partitions";
+    public static string PartOf(string alias) => $"(coalesce(hashtext(upper(btrim({alias}.trust_code))), 0) & 2147483647) % @partitions";
 
     /// <summary>One row per service of the object documents of <paramref name="documents"/> (json_key, service, value v).</summary>
     public static string ServicesCte(string name, string documents) => $$"""

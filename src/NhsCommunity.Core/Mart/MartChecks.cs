@@ -57,13 +57,13 @@ public static class MartChecks
         WHERE k.trust_code IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {MartSql.Trusts} t WHERE t.trust_code = k.trust_code)
         GROUP BY k.trust_code
         UNION ALL
-        SELECT 'MartRelationships', 'Warning', NULL::text, NULL::date, {Path},
+        SELECT 'MartRelationships', 'Warning', k.trust_code, NULL::date, {Path},
                'relationships (category, service_key to {MartSql.Services}): ' || quote_literal(k.category) || ', ' || quote_literal(k.service_key) || ' is not in {MartSql.Services}; '
-               || sum(k.n) || ' row(s). See them: ' || format('SELECT * FROM {MartSql.Fact} WHERE category = %L AND service_key = %L;', k.category, k.service_key)
+               || sum(k.n) || ' row(s) of this trust. See them: ' || format('SELECT * FROM {MartSql.Fact} WHERE trust_code IS NOT DISTINCT FROM %L AND category = %L AND service_key = %L;', k.trust_code, k.category, k.service_key)
         FROM mart_keys k
         WHERE k.category IS NOT NULL AND k.service_key IS NOT NULL
           AND NOT EXISTS (SELECT 1 FROM {MartSql.Services} s WHERE s.category = k.category AND s.service_key = k.service_key)
-        GROUP BY k.category, k.service_key
+        GROUP BY k.trust_code, k.category, k.service_key
         """);
 
     public static readonly CoverageCheck AcceptedValues = new(
@@ -71,34 +71,36 @@ public static class MartChecks
         FindingSeverity.Error,
         "accepted_values: category is 'adult' or 'cyp' (Error); service_key is a key of the catalogue (Warning, as UnknownService).",
         $"""
-        SELECT 'MartAcceptedValues' AS check_name, 'Error' AS severity, NULL::text AS trust_code, NULL::date AS period, NULL::text AS service,
-               'accepted_values (category in adult, cyp): ' || quote_literal(k.category) || ' in ' || sum(k.n) || ' row(s). See them: '
-               || format('SELECT * FROM {MartSql.Fact} WHERE category = %L;', k.category) AS detail
+        SELECT 'MartAcceptedValues' AS check_name, 'Error' AS severity, k.trust_code, NULL::date AS period, NULL::text AS service,
+               'accepted_values (category in adult, cyp): ' || quote_literal(k.category) || ' in ' || sum(k.n) || ' row(s) of this trust. See them: '
+               || format('SELECT * FROM {MartSql.Fact} WHERE trust_code IS NOT DISTINCT FROM %L AND category = %L;', k.trust_code, k.category) AS detail
         FROM mart_keys k
         WHERE k.category NOT IN ('adult', 'cyp')
-        GROUP BY k.category
+        GROUP BY k.trust_code, k.category
         UNION ALL
-        SELECT 'MartAcceptedValues', 'Warning', NULL::text, NULL::date, NULL::text,
-               'accepted_values (service_key in the catalogue): ' || quote_literal(k.service_key) || ' in ' || sum(k.n) || ' row(s). See them: '
-               || format('SELECT * FROM {MartSql.Fact} WHERE service_key = %L;', k.service_key)
+        SELECT 'MartAcceptedValues', 'Warning', k.trust_code, NULL::date, NULL::text,
+               'accepted_values (service_key in the catalogue): ' || quote_literal(k.service_key) || ' in ' || sum(k.n) || ' row(s) of this trust. See them: '
+               || format('SELECT * FROM {MartSql.Fact} WHERE trust_code IS NOT DISTINCT FROM %L AND service_key = %L;', k.trust_code, k.service_key)
         FROM mart_keys k
         WHERE NOT k.service_key = ANY({CoverageSql.ArrayLiteral(ServiceCatalogue.Keys)})
-        GROUP BY k.service_key
+        GROUP BY k.trust_code, k.service_key
         """);
 
     public static readonly CoverageCheck Reconciliation = new(
         "MartReconciliation",
         FindingSeverity.Error,
-        $"reconciliation: per month and data type, {MartSql.Fact} has as many rows as the documents have services, and every band sums to what the documents give; and every row of trust_metrics is in the mart as it is now (a change the triggers missed; run Install-CommunityMart to rebuild).",
+        $"reconciliation: per trust, month and data type, {MartSql.Fact} has as many rows as the documents have services, and every band sums to what the documents give; and every row of trust_metrics is in the mart as it is now (a change the triggers missed; run Install-CommunityMart to rebuild).",
         $"""
-        SELECT 'MartReconciliation' AS check_name, 'Error' AS severity, NULL::text AS trust_code, r.period, NULL::text AS service,
+        SELECT 'MartReconciliation' AS check_name, 'Error' AS severity, r.trust_code, r.period, NULL::text AS service,
                'reconciliation (' || r.measure || ', data_type ' || quote_nullable(r.data_type) || '): the documents give ' || r.documents || ', {MartSql.Fact} ' || r.mart
                || ' (' || CASE WHEN r.mart > r.documents THEN '+' ELSE '' END || (r.mart - r.documents) || '). See them: '
-               || format('SELECT period, data_type, count(*) AS rows, {SumsOfBands()} FROM {MartSql.Fact} WHERE period IS NOT DISTINCT FROM %L::date AND data_type IS NOT DISTINCT FROM %L GROUP BY 1, 2;', r.period, r.data_type) AS detail
-        FROM (SELECT coalesce(d.period, f.period) AS period, coalesce(d.data_type, f.data_type) AS data_type, v.measure, v.documents, v.mart
-              FROM (SELECT m.period, m.data_type, sum(m.services) AS rows, {DocumentSums()} FROM mart_documents m GROUP BY 1, 2) AS d
-              FULL JOIN (SELECT k.period, k.data_type, sum(k.n) AS rows, {KeySums()} FROM mart_keys k GROUP BY 1, 2) AS f
-                ON coalesce(f.period, 'infinity') = coalesce(d.period, 'infinity') AND coalesce(f.data_type, '') = coalesce(d.data_type, '')
+               || format('SELECT trust_code, period, data_type, count(*) AS rows, {SumsOfBands()} FROM {MartSql.Fact} WHERE trust_code IS NOT DISTINCT FROM %L AND period IS NOT DISTINCT FROM %L::date AND data_type IS NOT DISTINCT FROM %L GROUP BY 1, 2, 3;', r.trust_code, r.period, r.data_type) AS detail
+        FROM (SELECT coalesce(d.trust_code, f.trust_code) AS trust_code, coalesce(d.period, f.period) AS period, coalesce(d.data_type, f.data_type) AS data_type,
+                     v.measure, v.documents, v.mart
+              FROM (SELECT m.trust_code, m.period, m.data_type, sum(m.services) AS rows, {DocumentSums()} FROM mart_documents m GROUP BY 1, 2, 3) AS d
+              FULL JOIN (SELECT k.trust_code, k.period, k.data_type, sum(k.n) AS rows, {KeySums()} FROM mart_keys k GROUP BY 1, 2, 3) AS f
+                ON coalesce(f.trust_code, '') = coalesce(d.trust_code, '') AND coalesce(f.period, 'infinity') = coalesce(d.period, 'infinity')
+               AND coalesce(f.data_type, '') = coalesce(d.data_type, '')
               CROSS JOIN LATERAL (VALUES ('rows', coalesce(d.rows, 0), coalesce(f.rows, 0)), {MeasurePairs()}) AS v(measure, documents, mart)
               WHERE v.documents <> v.mart) AS r
         UNION ALL
@@ -128,14 +130,17 @@ public static class MartChecks
                    count(*) FILTER (WHERE f.total_waiting IS NULL) AS null_totals,
                    {string.Join(", ", MartSql.BandColumns.Select(c => $"sum(f.{c}) AS {c}"))}
             FROM {MartSql.Fact} f
-            WHERE coalesce({sql.MartScopeFilter("f")}, true)
+            WHERE coalesce({sql.MartScopeFilter("f")}, true){Part(sql, "f")}
             GROUP BY f.trust_code, f.period, f.data_type, f.category, f.service_key
         ),
         mart_documents AS NOT MATERIALIZED (
             SELECT m.* FROM {MartSql.Documents} m
-            WHERE coalesce({sql.MartScopeFilter("m")}, true)
+            WHERE coalesce({sql.MartScopeFilter("m")}, true){Part(sql, "m")}
         )
         """;
+
+    /// <summary>In a report read in parts, the part's trusts only (every test looks within one trust, so the parts add up).</summary>
+    private static string Part(CoverageSql sql, string alias) => sql.Partitioned ? $"\n      AND {CoverageSql.PartOf(alias)} = @partition" : "";
 
     private static string DocumentSums() =>
         string.Join(", ", MartSql.BandColumns.Select((c, i) => $"sum(m.band_sums[{i + 1}]) AS {c}"));

@@ -225,8 +225,9 @@ public static class MartSql
         string numbers = string.Join(",\n                           ", BandColumns.Select(c =>
             $"r.{c} AS j_{c}, CASE WHEN jsonb_typeof(r.{c}) = 'number' THEN r.{c}::numeric END AS n_{c}"));
         string factValues = string.Join(", ", BandColumns.Select(c => $"CASE WHEN abs(b.n_{c}) < 9e18 THEN b.n_{c}::bigint END"));
-        string bandSums = string.Join(", ", BandColumns.Select(c => $"coalesce(sum(CASE WHEN abs(b.n_{c}) < 9e18 THEN b.n_{c}::bigint END), 0)"));
-        string zeroSums = "ARRAY[" + string.Join(", ", BandColumns.Select(_ => "0")) + "]::numeric[]";
+        // NULL where no service has the band (as a sum over the fact gives), e.g. the 52+ week split before December 2024.
+        string bandSums = string.Join(", ", BandColumns.Select(c => $"sum(CASE WHEN abs(b.n_{c}) < 9e18 THEN b.n_{c}::bigint END)"));
+        string noSums = "ARRAY[" + string.Join(", ", BandColumns.Select(_ => "NULL")) + "]::numeric[]";
         string w52 = BandCatalogue.JsonKey(WaitBand.Wait52PlusWeeks);
         return $$"""
             CREATE OR REPLACE FUNCTION {{s}}.{{ApplyFunction}}(changed uuid[], new_ids uuid[], key_trusts text[], key_periods date[], key_types text[])
@@ -298,7 +299,7 @@ public static class MartSql
                 SELECT s.id, s.source_xmin, s.trust_code, s.period, s.data_type, s.trust_name, s.icb_code, s.icb_name,
                        h.doc_type, h.doc_state, h.adult_services_type, h.cyp_services_type, h.metadata_type, h.metadata,
                        coalesce(a.services, 0), coalesce(a.total_waiting, 0), coalesce(a.services_52, 0), coalesce(a.waiting_52, 0), a.suspects,
-                       coalesce(a.band_sums, {{zeroSums}})
+                       coalesce(a.band_sums, {{noSums}})
                 FROM scope s
                 JOIN shapes h ON h.id = s.id
                 LEFT JOIN totals a ON a.id = s.id;

@@ -30,6 +30,9 @@ public sealed class MartReadTests
         new() { Scope = new CoverageScope { TrustCodes = ["rx1", "RYG"] }, Periods = [new DateTime(2025, 7, 9)] },
         new() { Selections = [new WaitingListSelection("RYG", null, null, null), new WaitingListSelection(null, null, "QE1", "audiology")] },
         new() { GroupBy = [WaitingListGrouping.Category, WaitingListGrouping.Period] },
+        new() { GroupBy = [WaitingListGrouping.Icb] },
+        new() { GroupBy = [WaitingListGrouping.Trust, WaitingListGrouping.Period], IcbCodes = ["QE1", "qwo"], Scope = new CoverageScope { From = new DateTime(2025, 1, 1) } },
+        new() { GroupBy = [WaitingListGrouping.Trust], Selections = [new WaitingListSelection(null, new DateTime(2025, 7, 1), null, null), new WaitingListSelection("R1A", null, null, null)] },
         new() { Scope = new CoverageScope { DataType = " MONTHLY" }, GroupBy = [WaitingListGrouping.Service] },
     ];
 
@@ -80,9 +83,9 @@ public sealed class MartReadTests
             ("UPDATE community_waiting_list SET trust_code = 'RZZ' WHERE trust_code = 'R1A' AND period = '2025-07-01' AND category = 'adult' AND service_key = 'podiatry'",
              "MartRelationships", "relationships (trust_code to community_trust): 'RZZ' is not in community_trust; 1 row(s). See them: SELECT * FROM community_waiting_list f WHERE f.trust_code = 'RZZ' AND NOT EXISTS (SELECT 1 FROM community_trust t WHERE t.trust_code = f.trust_code);"),
             ("UPDATE community_waiting_list SET category = 'elderly' WHERE trust_code = 'R1A' AND period = '2025-07-01' AND category = 'adult' AND service_key = 'podiatry'",
-             "MartAcceptedValues", "accepted_values (category in adult, cyp): 'elderly' in 1 row(s). See them: SELECT * FROM community_waiting_list WHERE category = 'elderly';"),
+             "MartAcceptedValues", "accepted_values (category in adult, cyp): 'elderly' in 1 row(s) of this trust. See them: SELECT * FROM community_waiting_list WHERE trust_code IS NOT DISTINCT FROM 'R1A' AND category = 'elderly';"),
             ("UPDATE community_waiting_list SET service_key = 'sleep_clinic' WHERE trust_code = 'R1A' AND period = '2025-07-01' AND category = 'adult' AND service_key = 'podiatry'",
-             "MartAcceptedValues", "accepted_values (service_key in the catalogue): 'sleep_clinic' in 1 row(s). See them: SELECT * FROM community_waiting_list WHERE service_key = 'sleep_clinic';"),
+             "MartAcceptedValues", "accepted_values (service_key in the catalogue): 'sleep_clinic' in 1 row(s) of this trust. See them: SELECT * FROM community_waiting_list WHERE trust_code IS NOT DISTINCT FROM 'R1A' AND service_key = 'sleep_clinic';"),
             ("ALTER TABLE trust_metrics DISABLE TRIGGER community_mart_update; UPDATE trust_metrics SET community_data = NULL WHERE trust_code = 'R1A' AND period = '2025-07-01'; ALTER TABLE trust_metrics ENABLE TRIGGER community_mart_update",
              "MartReconciliation", "reconciliation (rows of trust_metrics): the row (data_type 'monthly') changed after the mart last read it. Run Install-CommunityMart to rebuild the mart; see whether its triggers are there and enabled: SELECT tgname, tgenabled FROM pg_trigger WHERE tgrelid = 'trust_metrics'::regclass AND tgname LIKE 'community_mart%';"),
         ];
@@ -97,7 +100,7 @@ public sealed class MartReadTests
             if (check is "MartUnique" or "MartNotNull")
             {
                 // A row more, or a total less: the month's rows or sums no longer match the documents.
-                Assert.Contains(mart, f => f.Check == "MartReconciliation" && f.Period == new Month(2025, 7));
+                Assert.Contains(mart, f => f.Check == "MartReconciliation" && f.TrustCode == "R1A" && f.Period == new Month(2025, 7));
             }
 
             // A rebuild makes the mart clean again.
