@@ -193,7 +193,7 @@ internal sealed class BackfillBenchmark : IBenchmark
         return insert.ExecuteNonQuery();
     }
 
-    private static string RunChild(string connectionString, string list)
+    internal static string RunChild(string connectionString, string list)
     {
         string self = Environment.ProcessPath!;
         var start = new ProcessStartInfo(self) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
