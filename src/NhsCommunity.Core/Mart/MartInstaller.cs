@@ -54,6 +54,23 @@ public static class MartInstaller
                 }
             }
 
+            var views = new List<string>();
+            using (var find = new NpgsqlCommand(MartSql.DependentViews(schema), connection, transaction) { CommandTimeout = commandTimeout })
+            using (NpgsqlDataReader reader = find.ExecuteReader())
+            {
+                while (reader.Read())
+                {
+                    views.Add(reader.GetString(0));
+                }
+            }
+
+            if (views.Count > 0)
+            {
+                throw new MartException(
+                    $"The mart on {database.Description} cannot be removed: {string.Join(", ", views)} read(s) its tables. Drop those views first (DROP VIEW ...), then run Uninstall-CommunityMart again; nothing was changed.",
+                    null);
+            }
+
             if (present.Count > 0)
             {
                 using var drop = new NpgsqlCommand(MartSql.Uninstall(schema), connection, transaction) { CommandTimeout = commandTimeout };

@@ -205,6 +205,20 @@ public static class MartSql
         WHERE n.nspname = {CoverageSql.Quote(schema)} AND c.relname = {CoverageSql.Quote(Source)} AND t.tgname IN ({string.Join(", ", TriggerNames.Select(CoverageSql.Quote))})
         """;
 
+    /// <summary>Views (or materialized views) of the users' that read the mart's tables, by name: they would stop the uninstall.</summary>
+    public static string DependentViews(string schema) => $"""
+        SELECT DISTINCT vn.nspname || '.' || v.relname
+        FROM pg_depend d
+        JOIN pg_rewrite r ON r.oid = d.objid
+        JOIN pg_class v ON v.oid = r.ev_class
+        JOIN pg_namespace vn ON vn.oid = v.relnamespace
+        JOIN pg_class t ON t.oid = d.refobjid
+        JOIN pg_namespace tn ON tn.oid = t.relnamespace
+        WHERE tn.nspname = {CoverageSql.Quote(schema)} AND t.relname IN ({CoverageSql.Quote(Fact)}, {CoverageSql.Quote(Services)}, {CoverageSql.Quote(Trusts)}, {CoverageSql.Quote(Documents)})
+          AND v.oid <> t.oid
+        ORDER BY 1
+        """;
+
     /// <summary>
     /// A band of a service as the fact stores it: the JSON number as bigint, NULL where absent, not a number, or beyond
     /// bigint (the trigger must never fail a write to trust_metrics). The JSONB reader's own expression, cast alike.
