@@ -6,8 +6,8 @@ namespace NhsCommunity.Mart;
 /// <summary>
 /// The dbt-style tests of the mart, run by Test-CommunityCoverage when the mart is installed: unique, not_null,
 /// relationships, accepted_values, and a reconciliation with the documents. They read two relations the report adds in
-/// the mart's case (<see cref="Relations"/>): <c>mart_keys</c>, the fact in scope grouped by its key in one pass (rows,
-/// NULL totals, every band's sum), and <c>mart_documents</c>, the mart's per-row figures in scope. Each finding names the
+/// the mart's case (<see cref="Relations"/>): <c>mart_keys</c>, the fact in scope grouped by its key (rows, NULL totals),
+/// <c>mart_months</c>, the fact's rows and band sums per trust and month, and <c>mart_documents</c>, the mart's per-row figures in scope. Each finding names the
 /// test, the rows, and a statement that shows them.
 /// </summary>
 public static class MartChecks
@@ -98,7 +98,7 @@ public static class MartChecks
         FROM (SELECT coalesce(d.trust_code, f.trust_code) AS trust_code, coalesce(d.period, f.period) AS period, coalesce(d.data_type, f.data_type) AS data_type,
                      v.measure, v.documents, v.mart
               FROM (SELECT m.trust_code, m.period, m.data_type, sum(m.services) AS rows, {DocumentSums()} FROM mart_documents m GROUP BY 1, 2, 3) AS d
-              FULL JOIN (SELECT k.trust_code, k.period, k.data_type, sum(k.n) AS rows, {KeySums()} FROM mart_keys k GROUP BY 1, 2, 3) AS f
+              FULL JOIN mart_months AS f
                 ON coalesce(f.trust_code, '') = coalesce(d.trust_code, '') AND coalesce(f.period, 'infinity') = coalesce(d.period, 'infinity')
                AND coalesce(f.data_type, '') = coalesce(d.data_type, '')
               CROSS JOIN LATERAL (VALUES ('rows', coalesce(d.rows, 0), coalesce(f.rows, 0)), {MeasurePairs()}) AS v(measure, documents, mart)
@@ -127,11 +127,17 @@ public static class MartChecks
     public static string Relations(CoverageSql sql) => $"""
         mart_keys AS MATERIALIZED (
             SELECT f.trust_code, f.period, f.data_type, f.category, f.service_key, count(*) AS n,
-                   count(*) FILTER (WHERE f.total_waiting IS NULL) AS null_totals,
-                   {string.Join(", ", MartSql.BandColumns.Select(c => $"sum(f.{c}) AS {c}"))}
+                   count(*) FILTER (WHERE f.total_waiting IS NULL) AS null_totals
             FROM {MartSql.Fact} f
             WHERE coalesce({sql.MartScopeFilter("f")}, true){Part(sql, "f")}
             GROUP BY f.trust_code, f.period, f.data_type, f.category, f.service_key
+        ),
+        mart_months AS NOT MATERIALIZED (
+            SELECT f.trust_code, f.period, f.data_type, count(*) AS rows,
+                   {string.Join(", ", MartSql.BandColumns.Select(c => $"sum(f.{c}) AS {c}"))}
+            FROM {MartSql.Fact} f
+            WHERE coalesce({sql.MartScopeFilter("f")}, true){Part(sql, "f")}
+            GROUP BY f.trust_code, f.period, f.data_type
         ),
         mart_documents AS NOT MATERIALIZED (
             SELECT m.* FROM {MartSql.Documents} m
@@ -144,8 +150,6 @@ public static class MartChecks
 
     private static string DocumentSums() =>
         string.Join(", ", MartSql.BandColumns.Select((c, i) => $"sum(m.band_sums[{i + 1}]) AS {c}"));
-
-    private static string KeySums() => string.Join(", ", MartSql.BandColumns.Select(c => $"sum(k.{c}) AS {c}"));
 
     private static string SumsOfBands() => string.Join(", ", MartSql.BandColumns.Select(c => $"sum({c}) AS {c}"));
 

@@ -26,12 +26,12 @@ public sealed class MartReadTests
         new() { GroupBy = [WaitingListGrouping.Icb, WaitingListGrouping.Period] },
         new() { Category = ServiceCategory.Adult, MinTotalWaiting = 5000 },
         new() { Category = ServiceCategory.CYP, Min52PlusWeeks = 1, GroupBy = [WaitingListGrouping.Trust, WaitingListGrouping.Service] },
-        new() { Services = ["audiology", "podiatry"], IcbCodes = ["qwo", " QE1 "], Scope = new CoverageScope { From = new DateTime(2025, 1, 1) } },
+        new() { Services = ["audiology", "podiatry"], IcbCodes = ["grm", " NOE "], Scope = new CoverageScope { From = new DateTime(2025, 1, 1) } },
         new() { Scope = new CoverageScope { TrustCodes = ["rx1", "RYG"] }, Periods = [new DateTime(2025, 7, 9)] },
-        new() { Selections = [new WaitingListSelection("RYG", null, null, null), new WaitingListSelection(null, null, "QE1", "audiology")] },
+        new() { Selections = [new WaitingListSelection("RYG", null, null, null), new WaitingListSelection(null, null, "GRM", "audiology")] },
         new() { GroupBy = [WaitingListGrouping.Category, WaitingListGrouping.Period] },
         new() { GroupBy = [WaitingListGrouping.Icb] },
-        new() { GroupBy = [WaitingListGrouping.Trust, WaitingListGrouping.Period], IcbCodes = ["QE1", "qwo"], Scope = new CoverageScope { From = new DateTime(2025, 1, 1) } },
+        new() { GroupBy = [WaitingListGrouping.Trust, WaitingListGrouping.Period], IcbCodes = ["GRM", "noe"], Scope = new CoverageScope { From = new DateTime(2025, 1, 1) } },
         new() { GroupBy = [WaitingListGrouping.Trust], Selections = [new WaitingListSelection(null, new DateTime(2025, 7, 1), null, null), new WaitingListSelection("R1A", null, null, null)] },
         new() { Scope = new CoverageScope { DataType = " MONTHLY" }, GroupBy = [WaitingListGrouping.Service] },
     ];
@@ -113,6 +113,48 @@ public sealed class MartReadTests
         MartInstaller.Uninstall(database);
         Assert.Equal(fromMart, Read(database, Queries[1]));
         Assert.DoesNotContain(CoverageAnalyzer.Run(database, new CoverageScope()).Checks, c => c.Name.StartsWith("Mart", StringComparison.Ordinal));
+    }
+
+    [SkippableFact]
+    public void The_READMEs_three_worked_queries_run_on_the_real_backfill_and_agree_with_the_documents()
+    {
+        Skip.IfNot(TestPostgres.IsAvailable && RepositoryPaths.HasRealWorkbooks && TrustMetricsFixtureLoader.HasFixture, RepositoryPaths.NoSharedReason);
+        string readme = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "README.md"));
+        string section = readme[readme.IndexOf("### Querying the mart", StringComparison.Ordinal)..];
+        section = section[..section.IndexOf("\n## ", StringComparison.Ordinal)];
+        string[] queries = System.Text.RegularExpressions.Regex.Matches(section, "```sql\n(.*?)```", System.Text.RegularExpressions.RegexOptions.Singleline).Select(m => m.Groups[1].Value).ToArray();
+        Assert.Equal(3, queries.Length);
+
+        string cs = RealBackfill();
+        using (DatabaseTarget database = DatabaseTarget.Resolve(cs))
+        {
+            MartInstaller.Install(database);
+        }
+
+        // Services over 5,000 waiting in July 2025: as many as the documents have.
+        List<string> over5000 = MartDatabase.Lines(cs, $"SELECT concat_ws('|', trust_code, service_name, total_waiting) FROM ({queries[0].TrimEnd().TrimEnd(';')}) AS q");
+        long fromDocuments = MartDatabase.Count(cs, """
+            SELECT count(*) FROM trust_metrics t, LATERAL (VALUES ('adult_services'), ('cyp_services')) AS c(k), LATERAL jsonb_each(t.community_data -> c.k) AS e
+            WHERE t.period = '2025-07-01' AND (e.value ->> 'total_waiting')::numeric > 5000
+            """);
+        Assert.True(over5000.Count > 0, "no service over 5,000 waiting");
+        Assert.Equal(fromDocuments, over5000.Count);
+
+        // The GRM trend: one row per month of the backfill, the 52+ sums as the documents give them.
+        List<string> trend = MartDatabase.Lines(cs, $"SELECT concat_ws('|', month, waiting_52_plus_weeks) FROM ({queries[1].TrimEnd().TrimEnd(';')}) AS q");
+        List<string> expected = MartDatabase.Lines(cs, """
+            SELECT concat_ws('|', to_char(t.period, 'YYYY-MM'), sum((e.value ->> 'wait_52_plus_weeks')::bigint))
+            FROM trust_metrics t, LATERAL (VALUES ('adult_services'), ('cyp_services')) AS c(k), LATERAL jsonb_each(t.community_data -> c.k) AS e
+            WHERE t.icb_code = 'GRM' GROUP BY t.period
+            """);
+        Assert.Equal(["2024-08", "2024-12", "2025-01", "2025-07"], trend.Select(l => l.Split('|')[0]));
+        Assert.Equal(expected, trend);
+
+        // The ranking: every trust with a list in July 2025, ranked from 1, shares between 0 and 100.
+        List<string> ranked = MartDatabase.Lines(cs, $"SELECT concat_ws('|', rank, trust_code, percent_over_18_weeks) FROM ({queries[2].TrimEnd().TrimEnd(';')}) AS q");
+        Assert.Equal(MartDatabase.Count(cs, "SELECT count(DISTINCT trust_code) FROM trust_metrics WHERE period = '2025-07-01' AND (community_data -> 'metadata' ->> 'total_waiting_all_services')::numeric > 0"), ranked.Count);
+        Assert.Contains(ranked, l => l.StartsWith("1|", StringComparison.Ordinal));
+        Assert.All(ranked, l => Assert.InRange(decimal.Parse(l.Split('|')[2], System.Globalization.CultureInfo.InvariantCulture), 0m, 100m));
     }
 
     /// <summary>The fixture's trust_metrics with the four real workbooks' documents written by plain UPDATEs.</summary>

@@ -173,6 +173,40 @@ public sealed class MartTriggerTests
     }
 
     [SkippableFact]
+    public async Task Through_PgBouncer_in_transaction_mode_install_writes_restore_reads_and_uninstall_work()
+    {
+        Skip.IfNot(TestPostgres.IsAvailable, TestPostgres.NotInstalledReason);
+        Skip.IfNot(PgBouncerProcess.IsInstalled, PgBouncerProcess.NotInstalledReason);
+        var db = new SyntheticBackfill("mart_pooler", trusts: 12);
+        string database = new NpgsqlConnectionStringBuilder(db.ConnectionString).Database!;
+        using PgBouncerProcess bouncer = PgBouncerProcess.Start(TestPostgres.Instance.Port);
+        using DatabaseTarget target = DatabaseTarget.Resolve(bouncer.ConnectionString(database));
+
+        Assert.True(MartInstaller.Install(target).Installed);
+        Assert.True(MartInstaller.Install(target).Installed);
+        var options = new TrustMetricsWriteOptions();
+        await SyntheticBackfill.WriteAsync(target, options, SyntheticBackfill.Months.Select(m => (m, db.Documents(m))));
+        MartDatabase.AssertFollows(db.ConnectionString, "the writer through the pooler");
+
+        // The readers through the pooler read the mart, and give what the JSONB gives.
+        var rollUp = new NhsCommunity.Queries.WaitingListQuery { GroupBy = [NhsCommunity.Queries.WaitingListGrouping.Icb, NhsCommunity.Queries.WaitingListGrouping.Period] };
+        string fromMart = System.Text.Json.JsonSerializer.Serialize(NhsCommunity.Queries.WaitingListReader.ReadGrouped(target, rollUp).ToList());
+        var report = NhsCommunity.Coverage.CoverageAnalyzer.Run(target, new NhsCommunity.Coverage.CoverageScope());
+        Assert.Contains(report.Checks, c => c.Name == "MartReconciliation");
+        Assert.DoesNotContain(report.Findings, f => f.Check.StartsWith("Mart", StringComparison.Ordinal));
+
+        await new TrustMetricsRestorer(target).RestoreAsync(options.RunId, CancellationToken.None);
+        MartDatabase.AssertFollows(db.ConnectionString, "the restore through the pooler");
+        Assert.Equal(0, MartDatabase.Count(db.ConnectionString, "SELECT count(*) FROM community_waiting_list"));
+
+        Assert.NotEmpty(MartInstaller.Uninstall(target).Removed);
+        Assert.Empty(MartInstaller.Uninstall(target).Removed);
+        await SyntheticBackfill.WriteAsync(target, new TrustMetricsWriteOptions(), SyntheticBackfill.Months.Select(m => (m, db.Documents(m))));
+        Assert.Equal(fromMart, System.Text.Json.JsonSerializer.Serialize(NhsCommunity.Queries.WaitingListReader.ReadGrouped(target, rollUp).ToList()));
+        Assert.Equal("0", DatabaseCatalog.Scalar(db.ConnectionString, "SELECT count(*) FROM pg_class WHERE relname LIKE 'community_mart%' OR relname = 'community_waiting_list'"));
+    }
+
+    [SkippableFact]
     public void Install_and_uninstall_are_idempotent_and_leave_trust_metrics_alone()
     {
         Skip.IfNot(TestPostgres.IsAvailable, TestPostgres.NotInstalledReason);
