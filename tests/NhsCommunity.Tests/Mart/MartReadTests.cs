@@ -116,6 +116,30 @@ public sealed class MartReadTests
     }
 
     [SkippableFact]
+    public void On_the_synthetic_history_the_readers_give_the_same_results_from_the_mart()
+    {
+        Skip.IfNot(TestPostgres.IsAvailable, TestPostgres.NotInstalledReason);
+        string cs = TestPostgres.NewDatabase("mart_history");
+        MartDatabase.Execute(cs, NhsCommunity.Database.TrustMetricsSchema.CreateTable);
+        MartDatabase.Execute(cs, NhsCommunity.Bench.CoverageHistorySql.Insert(40, 30, new DateTime(2025, 7, 1)));
+        using DatabaseTarget database = DatabaseTarget.Resolve(cs);
+        var queries = Queries.Select(q => q.Scope.TrustCodes.Count > 0 ? q with { Scope = q.Scope with { TrustCodes = ["rab", "RBC "] } } : q).ToArray();
+        List<string> jsonbRows = queries.Select(q => Read(database, q)).ToList();
+        string jsonbReport = Report(database, new CoverageScope());
+
+        MartInstaller.Install(database);
+        MartDatabase.AssertFollows(cs, "the install");
+        for (int i = 0; i < queries.Length; i++)
+        {
+            Assert.True(jsonbRows[i] == Read(database, queries[i]), $"query {i} differs between the JSONB and the mart");
+        }
+
+        Assert.Equal(jsonbReport, Report(database, new CoverageScope()));
+        Assert.Contains("\"TrustCode\":\"RAB\"", jsonbRows[5], StringComparison.Ordinal);
+        Assert.DoesNotContain(CoverageAnalyzer.Run(database, new CoverageScope()).Findings, f => f.Check.StartsWith("Mart", StringComparison.Ordinal));
+    }
+
+    [SkippableFact]
     public void The_READMEs_three_worked_queries_run_on_the_real_backfill_and_agree_with_the_documents()
     {
         Skip.IfNot(TestPostgres.IsAvailable && RepositoryPaths.HasRealWorkbooks && TrustMetricsFixtureLoader.HasFixture, RepositoryPaths.NoSharedReason);
