@@ -15,7 +15,7 @@ namespace NhsCommunity.Bench;
 /// the full coverage report and the ICB × month roll-up read both ways (warm medians, and whether the results are
 /// identical), and a 12-month backfill (12 generated workbooks imported, converted and written) with the mart's
 /// triggers and without, in turn run by run so the machine's load falls on both alike. Options: --trusts N, --months N, --runs N
-/// (default 7), --backfill-runs N (default 5), --reads-only (no backfill), --print-sql (print the history and the install script, run nothing).
+/// (default 7), --backfill-runs N (default 5), --reads-only (no backfill), --explain (the plan of the report read from the mart), --print-sql (print the history and the install script, run nothing).
 /// </summary>
 internal sealed class MartBenchmark : IBenchmark
 {
@@ -50,6 +50,25 @@ internal sealed class MartBenchmark : IBenchmark
         Execute(connectionString, TrustMetricsSchema.CreateTable);
         Execute(connectionString, CoverageHistorySql.Insert(trusts, months, lastMonth));
         Execute(connectionString, "VACUUM (ANALYZE) trust_metrics");
+
+        if (args.Contains("--explain"))
+        {
+            // The plan of the report's statement when it reads the mart, for finding where its time goes.
+            MartInstaller.Install(database);
+            Execute(connectionString, "VACUUM (ANALYZE)");
+            var sql = new CoverageSql(new CoverageScope(), SqlStyle.Literals, fromMart: true);
+            string statement = CoverageQueries.ReportSql(CoverageChecks.All.Where(c => !c.NeedsSource).Concat(MartChecks.All).ToArray(), sql);
+            using var connection = new NpgsqlConnection(connectionString);
+            connection.Open();
+            using var explain = new NpgsqlCommand("SET work_mem = '64MB'; SET enable_nestloop = off; SET jit = off; EXPLAIN (ANALYZE) " + statement, connection) { CommandTimeout = 600 };
+            using NpgsqlDataReader reader = explain.ExecuteReader();
+            while (reader.Read())
+            {
+                Console.WriteLine(reader.GetString(0));
+            }
+
+            return 0;
+        }
 
         var rollUp = new WaitingListQuery { GroupBy = [WaitingListGrouping.Icb, WaitingListGrouping.Period] };
         var steps = new (string Name, Func<string> Step)[]

@@ -42,7 +42,8 @@ public static class MartChecks
                             FROM (VALUES ('trust_code', k.trust_code IS NULL), ('period', k.period IS NULL), ('data_type', k.data_type IS NULL),
                                          ('category', k.category IS NULL), ('service_key', k.service_key IS NULL), ('total_waiting', k.null_totals > 0)) AS v(name, is_null)
                             WHERE v.is_null) AS c
-        WHERE c.columns IS NOT NULL
+        WHERE (k.trust_code IS NULL OR k.period IS NULL OR k.data_type IS NULL OR k.category IS NULL OR k.service_key IS NULL OR k.null_totals > 0)
+          AND c.columns IS NOT NULL
         """);
 
     public static readonly CoverageCheck Relationships = new(
@@ -51,9 +52,9 @@ public static class MartChecks
         $"relationships: every trust_code of {MartSql.Fact} is in {MartSql.Trusts} (Error), and every category and service_key in {MartSql.Services} (Warning: a service the catalogue does not know, as UnknownService).",
         $"""
         SELECT 'MartRelationships' AS check_name, 'Error' AS severity, k.trust_code, NULL::date AS period, NULL::text AS service,
-               'relationships (trust_code to {MartSql.Trusts}): ' || quote_literal(k.trust_code) || ' is not in {MartSql.Trusts}; ' || sum(k.n) || ' row(s). See them: '
+               'relationships (trust_code to {MartSql.Trusts}): ' || quote_literal(k.trust_code) || ' is not in {MartSql.Trusts}; ' || sum(k.rows) || ' row(s). See them: '
                || format('SELECT * FROM {MartSql.Fact} f WHERE f.trust_code = %L AND NOT EXISTS (SELECT 1 FROM {MartSql.Trusts} t WHERE t.trust_code = f.trust_code);', k.trust_code) AS detail
-        FROM mart_keys k
+        FROM mart_months k
         WHERE k.trust_code IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {MartSql.Trusts} t WHERE t.trust_code = k.trust_code)
         GROUP BY k.trust_code
         UNION ALL
@@ -132,7 +133,7 @@ public static class MartChecks
             WHERE coalesce({sql.MartScopeFilter("f")}, true){Part(sql, "f")}
             GROUP BY f.trust_code, f.period, f.data_type, f.category, f.service_key
         ),
-        mart_months AS NOT MATERIALIZED (
+        mart_months AS MATERIALIZED (
             SELECT f.trust_code, f.period, f.data_type, count(*) AS rows,
                    {string.Join(", ", MartSql.BandColumns.Select(c => $"sum(f.{c}) AS {c}"))}
             FROM {MartSql.Fact} f
