@@ -28,7 +28,8 @@ public static class MartChecks
                'unique (trust_code, period, data_type, category, service_key): ' || k.n || ' rows of {MartSql.Fact} for one service and month (data_type ' || quote_nullable(k.data_type) || '). See them: ' || {SeeKey} AS detail
         FROM mart_keys k
         WHERE k.n > 1
-        """);
+        """)
+    { ReadsMart = true };
 
     public static readonly CoverageCheck NotNull = new(
         "MartNotNull",
@@ -44,7 +45,8 @@ public static class MartChecks
                             WHERE v.is_null) AS c
         WHERE (k.trust_code IS NULL OR k.period IS NULL OR k.data_type IS NULL OR k.category IS NULL OR k.service_key IS NULL OR k.null_totals > 0)
           AND c.columns IS NOT NULL
-        """);
+        """)
+    { ReadsMart = true };
 
     public static readonly CoverageCheck Relationships = new(
         "MartRelationships",
@@ -65,7 +67,8 @@ public static class MartChecks
         WHERE k.category IS NOT NULL AND k.service_key IS NOT NULL
           AND NOT EXISTS (SELECT 1 FROM {MartSql.Services} s WHERE s.category = k.category AND s.service_key = k.service_key)
         GROUP BY k.trust_code, k.category, k.service_key
-        """);
+        """)
+    { ReadsMart = true };
 
     public static readonly CoverageCheck AcceptedValues = new(
         "MartAcceptedValues",
@@ -85,7 +88,8 @@ public static class MartChecks
         FROM mart_keys k
         WHERE NOT k.service_key = ANY({CoverageSql.ArrayLiteral(ServiceCatalogue.Keys)})
         GROUP BY k.trust_code, k.service_key
-        """);
+        """)
+    { ReadsMart = true };
 
     public static readonly CoverageCheck Reconciliation = new(
         "MartReconciliation",
@@ -119,7 +123,8 @@ public static class MartChecks
                'reconciliation (rows of trust_metrics): the mart holds a row that is no longer in trust_metrics (id ' || m.id || '). Run Install-CommunityMart to rebuild the mart.'
         FROM mart_documents m
         WHERE NOT EXISTS (SELECT 1 FROM {CoverageSql.Table} t WHERE t.id = m.id)
-        """);
+        """)
+    { ReadsMart = true };
 
     /// <summary>The mart's tests, in the order reports list them (after the document checks).</summary>
     public static IReadOnlyList<CoverageCheck> All { get; } = [Unique, NotNull, Relationships, AcceptedValues, Reconciliation];
