@@ -21,6 +21,8 @@
         'Export-CommunityReport'
         'Get-CommunityLoad'
         'Get-CommunityHistory'
+        'Install-CommunityMart'
+        'Uninstall-CommunityMart'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -116,7 +116,7 @@ internal sealed class BackfillBenchmark : IBenchmark
         return results;
     }
 
-    private static IReadOnlyList<CommunityDocument> Documents(string[] workbooks)
+    internal static IReadOnlyList<CommunityDocument> Documents(string[] workbooks)
     {
         var builder = new CommunityDocumentBuilder();
         var importer = new WorkbookImporter();
@@ -193,7 +193,7 @@ internal sealed class BackfillBenchmark : IBenchmark
         return insert.ExecuteNonQuery();
     }
 
-    private static string RunChild(string connectionString, string list)
+    internal static string RunChild(string connectionString, string list)
     {
         string self = Environment.ProcessPath!;
         var start = new ProcessStartInfo(self) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };

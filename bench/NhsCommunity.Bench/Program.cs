@@ -14,6 +14,7 @@ internal static class Program
         new BackfillOnceCommand(),
         new CoverageBenchmark(),
         new LedgerBenchmark(),
+        new MartBenchmark(),
     ];
 
     private static int Main(string[] args)

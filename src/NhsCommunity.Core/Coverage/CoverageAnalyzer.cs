@@ -2,6 +2,7 @@ using System.Data;
 using System.Runtime.ExceptionServices;
 using NhsCommunity.Catalogue;
 using NhsCommunity.Database;
+using NhsCommunity.Mart;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -77,15 +78,16 @@ public static class CoverageAnalyzer
         TimeSpan? timeout = null)
     {
         bool withSource = source is { Count: > 0 };
-        CoverageCheck[] checks = CoverageChecks.All.Where(c => withSource || !c.NeedsSource).ToArray();
 
         // Repeatable read: the documents the client reads and the statement that checks them are the same rows, and
         // the partners share this transaction's snapshot. The transactions also scope the SET LOCALs.
         using NpgsqlTransaction transaction = connection.BeginTransaction(IsolationLevel.RepeatableRead);
         TimeSpan bound = timeout ?? DatabaseWaits.DefaultTimeout;
         void ConfigureBounded(NpgsqlConnection c, NpgsqlTransaction t) => Configure(c, t, bound);
+        bool fromMart = ReadsMart(scope, ConfigureAndProbeMart(connection, transaction, bound));
+        CoverageCheck[] checks = CoverageChecks.All.Where(c => withSource || !c.NeedsSource).Concat(fromMart ? MartChecks.All : []).ToArray();
+
         using SnapshotPartners partners = SnapshotPartners.Open(connection, transaction, openAnother, parts - 1, ConfigureBounded);
-        ConfigureBounded(connection, transaction);
         int commandTimeout = DatabaseWaits.ClientSeconds(bound);
 
         var connections = new List<(NpgsqlConnection Connection, NpgsqlTransaction Transaction)> { (connection, transaction) };
@@ -93,13 +95,13 @@ public static class CoverageAnalyzer
 
         evaluation = Resolve(evaluation, connection.Host);
         PlainDocumentScan? plain = null;
-        if (evaluation == CoverageEvaluation.PlainDocumentsInClient)
+        if (evaluation == CoverageEvaluation.PlainDocumentsInClient && !fromMart)
         {
             progress?.Report("Reading the documents");
             plain = PlainDocumentScan.Read(connection, transaction, new CoverageSql(scope, SqlStyle.Parameters), connections.Count, cancellationToken, commandTimeout);
         }
 
-        var sql = new CoverageSql(scope, SqlStyle.Parameters, plainDocumentsGiven: plain is not null, partitioned: connections.Count > 1);
+        var sql = new CoverageSql(scope, SqlStyle.Parameters, plainDocumentsGiven: plain is not null, partitioned: connections.Count > 1, fromMart: fromMart);
         string text = CoverageQueries.ReportSql(checks, sql);
         progress?.Report(connections.Count > 1
             ? $"Reading coverage and running {checks.Length} checks, in {connections.Count} parts at once"
@@ -148,6 +150,20 @@ public static class CoverageAnalyzer
         };
     }
 
+    /// <summary>
+    /// The one place that decides whether a report reads the mart: when it is installed (and readable), for the column
+    /// it follows, and not as of a past moment (the history holds documents, not mart rows). Otherwise the report reads the JSONB; both give the same coverage and findings.
+    /// </summary>
+    public static bool ReadsMart(CoverageScope scope, bool martInstalled) =>
+        martInstalled && scope.Column == CoverageScope.DefaultColumn && scope.AsOf is null;
+
+    /// <summary>The transaction's settings and whether the mart is installed, in one round trip.</summary>
+    private static bool ConfigureAndProbeMart(NpgsqlConnection connection, NpgsqlTransaction transaction, TimeSpan timeout)
+    {
+        using var settings = new NpgsqlCommand(SettingsSql(timeout) + ";\n" + MartSql.InstalledProbe, connection, transaction);
+        return settings.ExecuteScalar() is true;
+    }
+
     /// <summary>What <see cref="CoverageEvaluation.Auto"/> means for a server at <paramref name="host"/>.</summary>
     internal static CoverageEvaluation Resolve(CoverageEvaluation evaluation, string? host) => evaluation switch
     {
@@ -165,9 +181,12 @@ public static class CoverageAnalyzer
     /// </summary>
     private static void Configure(NpgsqlConnection connection, NpgsqlTransaction transaction, TimeSpan timeout)
     {
-        using var settings = new NpgsqlCommand("SET LOCAL work_mem = '64MB'; SET LOCAL enable_nestloop = off; SET LOCAL jit = off; " + DatabaseWaits.SetLocalSql(timeout, timeout), connection, transaction);
+        using var settings = new NpgsqlCommand(SettingsSql(timeout), connection, transaction);
         settings.ExecuteNonQuery();
     }
+
+    private static string SettingsSql(TimeSpan timeout) =>
+        "SET LOCAL work_mem = '64MB'; SET LOCAL enable_nestloop = off; SET LOCAL jit = off; " + DatabaseWaits.SetLocalSql(timeout, timeout);
 
     private static (List<CoverageRow> Coverage, List<CoverageFinding> Findings) ReadPart(NpgsqlCommand command, CancellationToken cancellationToken)
     {

@@ -12,4 +12,7 @@ public sealed record CoverageCheck(string Name, FindingSeverity Severity, string
 
     /// <summary>Needs the workbook cells (the source_cells relation), so runs only when workbooks are given.</summary>
     public bool NeedsSource { get; init; }
+
+    /// <summary>A test of the mart (<see cref="Mart.MartChecks"/>): runs only when the mart is installed, over its relations.</summary>
+    public bool ReadsMart { get; init; }
 }

@@ -82,7 +82,7 @@ public sealed class CoverageReport
             .ToArray();
 
     /// <summary>The SQL of one check, with this report's scope as literals: runnable as it is in any SQL editor.</summary>
-    public string SqlOf(CoverageCheck check) => CoverageQueries.CheckSql(check, new CoverageSql(Scope, SqlStyle.Literals));
+    public string SqlOf(CoverageCheck check) => CoverageQueries.CheckSql(check, new CoverageSql(Scope, SqlStyle.Literals, fromMart: check.ReadsMart));
 
     /// <summary>The SQL of every check that ran, as one script.</summary>
     public string ChecksSql()

@@ -48,8 +48,14 @@ public sealed class CoverageSql
 
     /// <param name="plainDocumentsGiven">True when the client passes the plain documents' figures (Parameters style only).</param>
     /// <param name="partitioned">True to read one part of the trusts, chosen by @partition of @partitions (Parameters style only).</param>
-    public CoverageSql(CoverageScope scope, SqlStyle style, bool plainDocumentsGiven = false, bool partitioned = false)
+    /// <param name="fromMart">True to take each document's shape and figures from the mart (<see cref="Mart.MartSql.Documents"/>), which keeps them as this SQL works them out.</param>
+    public CoverageSql(CoverageScope scope, SqlStyle style, bool plainDocumentsGiven = false, bool partitioned = false, bool fromMart = false)
     {
+        if (fromMart && plainDocumentsGiven)
+        {
+            throw new ArgumentException("The mart already holds every document's figures: give no plain documents.", nameof(fromMart));
+        }
+
         if ((plainDocumentsGiven || partitioned) && style != SqlStyle.Parameters)
         {
             throw new ArgumentException("Plain documents and partitions are passed as parameters, so need the Parameters style.", nameof(style));
@@ -59,7 +65,11 @@ public sealed class CoverageSql
         Style = style;
         PlainDocumentsGiven = plainDocumentsGiven;
         Partitioned = partitioned;
+        FromMart = fromMart;
     }
+
+    /// <summary>The documents' shapes and figures come from the mart rather than from the JSONB.</summary>
+    public bool FromMart { get; }
 
     public CoverageScope Scope { get; }
 
@@ -121,6 +131,31 @@ public sealed class CoverageSql
         return string.Join("\n      AND ", where);
     }
 
+    /// <summary>
+    /// The same scope over a mart table aliased <paramref name="alias"/>, whose trust codes are kept trimmed and upper-cased
+    /// and data types trimmed and lower-cased, so the comparisons are plain (and use the mart's index).
+    /// </summary>
+    public string MartScopeFilter(string alias)
+    {
+        var where = new List<string> { $"{alias}.data_type = lower({Value("data_type", Quote(Scope.DataType))})" };
+        if (Scope.FromMonth is { } from)
+        {
+            where.Add($"{alias}.period >= {Value("from", DateLiteral(from))}");
+        }
+
+        if (Scope.ToMonth is { } to)
+        {
+            where.Add($"{alias}.period <= {Value("to", DateLiteral(to))}");
+        }
+
+        if (Scope.NormalisedTrustCodes.Count > 0)
+        {
+            where.Add($"{alias}.trust_code = ANY({Value("trusts", ArrayLiteral(Scope.NormalisedTrustCodes))})");
+        }
+
+        return string.Join("\n      AND ", where);
+    }
+
     /// <summary>"WITH scope AS (...), docs AS (...), ...": the shared relations, ready for a SELECT.</summary>
     /// <remarks>
     /// Built for one pass over the services: <c>service_totals</c> reads every service once (a flat jsonb_each and a
@@ -134,7 +169,6 @@ public sealed class CoverageSql
     public string Prefix(bool withSource = false)
     {
         string column = QuoteIdentifier(Scope.Column);
-        string w52 = Key(WaitBand.Wait52PlusWeeks);
 
         // With the plain documents given, the SQL works out service_totals and document_shapes for the rest (pending)
         // and adds the plain ones' rows as the client gave them.
@@ -153,6 +187,12 @@ public sealed class CoverageSql
                  .Append(CultureInfo.InvariantCulture, $"\n           CASE WHEN jsonb_typeof(x.v -> '{key}') = 'number' THEN (x.v -> '{key}')::numeric END AS {key}");
         }
 
+        string totals = FromMart
+            ? $"SELECT m.id, m.services, m.total_waiting, m.services_52, m.waiting_52, m.suspects FROM {Mart.MartSql.Documents} m WHERE m.services > 0"
+            : ServiceTotalsSelect(restServices) + plainTotals;
+        string shapes = FromMart
+            ? $"SELECT m.id, m.doc_type, m.doc_state, m.adult_services_type, m.cyp_services_type, m.metadata_type, m.metadata FROM {Mart.MartSql.Documents} m"
+            : DocumentShapesSelect(rest) + plainShapes;
         var sql = new StringBuilder();
         sql.Append(CultureInfo.InvariantCulture, $$"""
             WITH scope AS NOT MATERIALIZED (
@@ -161,7 +201,7 @@ public sealed class CoverageSql
                 FROM {{Source}} t
                 WHERE {{ScopeFilter()}}
             ),
-            {{Services("services", "scope")}},
+            {{ServicesCte("services", "scope")}},
             """);
         if (PlainDocumentsGiven)
         {
@@ -174,30 +214,15 @@ public sealed class CoverageSql
                 pending AS MATERIALIZED (
                     SELECT s.* FROM scope s WHERE NOT EXISTS (SELECT 1 FROM plain p WHERE p.id = s.id)
                 ),
-                """).Append('\n').Append(Services("pending_services", "pending")).Append(',');
+                """).Append('\n').Append(ServicesCte("pending_services", "pending")).Append(',');
         }
 
         sql.Append('\n').Append(CultureInfo.InvariantCulture, $$"""
             service_totals AS NOT MATERIALIZED (
-                SELECT e.id, count(*) AS services,
-                       coalesce(sum(CASE WHEN jsonb_typeof(e.v -> 'total_waiting') = 'number' THEN (e.v -> 'total_waiting')::numeric END), 0) AS total_waiting,
-                       count(*) FILTER (WHERE jsonb_typeof(e.v -> '{{w52}}') = 'number' AND (e.v -> '{{w52}}')::numeric > 0) AS services_52,
-                       coalesce(sum(CASE WHEN jsonb_typeof(e.v -> '{{w52}}') = 'number' THEN (e.v -> '{{w52}}')::numeric END), 0) AS waiting_52,
-                       jsonb_agg(jsonb_build_array(e.json_key, e.service, e.v)) FILTER (WHERE NOT ({{CleanServicePredicate("e")}})) AS suspects
-                FROM {{restServices}} e
-                GROUP BY e.id{{plainTotals}}
+                {{totals}}
             ),
             document_shapes AS NOT MATERIALIZED (
-                SELECT s.id, jsonb_typeof(s.doc) AS doc_type,
-                       CASE WHEN s.doc IS NULL OR jsonb_typeof(s.doc) = 'null' THEN 'null'
-                            WHEN jsonb_typeof(s.doc) <> 'object' THEN 'invalid'
-                            WHEN s.doc = '{}'::jsonb THEN 'empty'
-                            ELSE 'object' END AS doc_state,
-                       jsonb_typeof(s.doc -> 'adult_services') AS adult_services_type,
-                       jsonb_typeof(s.doc -> 'cyp_services') AS cyp_services_type,
-                       jsonb_typeof(s.doc -> 'metadata') AS metadata_type,
-                       CASE WHEN jsonb_typeof(s.doc -> 'metadata') = 'object' THEN s.doc -> 'metadata' END AS metadata
-                FROM {{rest}} s{{plainShapes}}
+                {{shapes}}
             ),
             docs AS MATERIALIZED (
                 SELECT s.id, s.trust_code, s.trust_name, s.period, s.data_type, s.icb_code, s.icb_name,
@@ -226,8 +251,46 @@ public sealed class CoverageSql
             sql.Append(",\n").Append(SourceCells());
         }
 
+        if (FromMart)
+        {
+            sql.Append(",\n").Append(Mart.MartChecks.Relations(this));
+        }
+
         return sql.ToString();
     }
+
+    /// <summary>
+    /// Per document with services: their count, total and 52+ week figures, and the services that are not plainly clean
+    /// (<c>suspects</c>), from <paramref name="services"/> (a relation shaped as <see cref="ServicesCte"/> makes). The
+    /// mart keeps the same figures per row, worked out by this same SQL.
+    /// </summary>
+    public static string ServiceTotalsSelect(string services)
+    {
+        string w52 = Key(WaitBand.Wait52PlusWeeks);
+        return $$"""
+            SELECT e.id, count(*) AS services,
+                   coalesce(sum(CASE WHEN jsonb_typeof(e.v -> 'total_waiting') = 'number' THEN (e.v -> 'total_waiting')::numeric END), 0) AS total_waiting,
+                   count(*) FILTER (WHERE jsonb_typeof(e.v -> '{{w52}}') = 'number' AND (e.v -> '{{w52}}')::numeric > 0) AS services_52,
+                   coalesce(sum(CASE WHEN jsonb_typeof(e.v -> '{{w52}}') = 'number' THEN (e.v -> '{{w52}}')::numeric END), 0) AS waiting_52,
+                   jsonb_agg(jsonb_build_array(e.json_key, e.service, e.v)) FILTER (WHERE NOT ({{CleanServicePredicate("e")}})) AS suspects
+            FROM {{services}} e
+            GROUP BY e.id
+            """;
+    }
+
+    /// <summary>Per row of <paramref name="documents"/> (id, doc): the JSON types of the document and its three top keys, its state and metadata.</summary>
+    public static string DocumentShapesSelect(string documents) => $$"""
+        SELECT s.id, jsonb_typeof(s.doc) AS doc_type,
+               CASE WHEN s.doc IS NULL OR jsonb_typeof(s.doc) = 'null' THEN 'null'
+                    WHEN jsonb_typeof(s.doc) <> 'object' THEN 'invalid'
+                    WHEN s.doc = '{}'::jsonb THEN 'empty'
+                    ELSE 'object' END AS doc_state,
+               jsonb_typeof(s.doc -> 'adult_services') AS adult_services_type,
+               jsonb_typeof(s.doc -> 'cyp_services') AS cyp_services_type,
+               jsonb_typeof(s.doc -> 'metadata') AS metadata_type,
+               CASE WHEN jsonb_typeof(s.doc -> 'metadata') = 'object' THEN s.doc -> 'metadata' END AS metadata
+        FROM {{documents}} s
+        """;
 
     /// <summary>
     /// The statement that reads the documents in scope for <see cref="PlainDocumentReader"/>: id, JSON text, and the
@@ -237,10 +300,10 @@ public sealed class CoverageSql
         $"SELECT t.id, jsonb_send(t.{QuoteIdentifier(Scope.Column)}), {PartOf("t")} FROM {Source} t\nWHERE {ScopeFilter()}\n  AND t.{QuoteIdentifier(Scope.Column)} IS NOT NULL";
 
     /// <summary>The part (0 to @partitions - 1) a row of <paramref name="alias"/> falls in: by trust, so no check spans parts.</summary>
-    private static string PartOf(string alias) => $"(coalesce(hashtext(upper(btrim({alias}.trust_code))), 0) & 2147483647) % @partitions";
+    public static string PartOf(string alias) => $"(coalesce(hashtext(upper(btrim({alias}.trust_code))), 0) & 2147483647) % @partitions";
 
     /// <summary>One row per service of the object documents of <paramref name="documents"/> (json_key, service, value v).</summary>
-    private static string Services(string name, string documents) => $$"""
+    public static string ServicesCte(string name, string documents) => $$"""
         {{name}} AS NOT MATERIALIZED (
             SELECT s.id, s.trust_code, s.period, c.json_key, e.key AS service, c.json_key || '.' || e.key AS service_path, e.value AS v
             FROM {{documents}} s

@@ -1,6 +1,7 @@
 using NhsCommunity.Catalogue;
 using NhsCommunity.Coverage;
 using NhsCommunity.Database;
+using NhsCommunity.Mart;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -72,7 +73,7 @@ public static class WaitingListReader
                 IcbCode = reader.IsDBNull(2) ? null : reader.GetString(2),
                 IcbName = reader.IsDBNull(3) ? null : reader.GetString(3),
                 Period = Month.Of(reader.GetDateTime(4)),
-                Category = Enum.Parse<ServiceCategory>(reader.GetString(5)),
+                Category = Enum.Parse<ServiceCategory>(reader.GetString(5), ignoreCase: true),
                 ServiceKey = reader.GetString(6),
             };
             row.SetBands(Bands(reader, 7));
@@ -104,7 +105,7 @@ public static class WaitingListReader
                 TrustCode = reader.IsDBNull(2) ? null : reader.GetString(2),
                 TrustName = reader.IsDBNull(3) ? null : reader.GetString(3),
                 Period = reader.IsDBNull(4) ? null : Month.Of(reader.GetDateTime(4)),
-                Category = reader.IsDBNull(5) ? null : Enum.Parse<ServiceCategory>(reader.GetString(5)),
+                Category = reader.IsDBNull(5) ? null : Enum.Parse<ServiceCategory>(reader.GetString(5), ignoreCase: true),
                 ServiceKey = reader.IsDBNull(6) ? null : reader.GetString(6),
                 Rows = reader.GetInt64(7),
                 Trusts = reader.GetInt64(8),
@@ -127,11 +128,22 @@ public static class WaitingListReader
         return values;
     }
 
-    /// <summary>The query after the statement that bounds it: both run in one implicit transaction, which scopes the settings.</summary>
+    /// <summary>
+    /// The one place that decides whether a query reads the mart: when it is installed (and readable), for the column it
+    /// follows, and not as of a past moment (the history holds documents). Otherwise the query unnests the JSONB; both give the same rows.
+    /// </summary>
+    public static bool ReadsMart(WaitingListQuery query, bool martInstalled) =>
+        martInstalled && query.Scope.Column == CoverageScope.DefaultColumn && query.Scope.AsOf is null;
+
+    /// <summary>
+    /// The query after the statement that bounds it: both run in one implicit transaction, which scopes the settings.
+    /// Whether the mart is installed is asked first (catalog lookups only), because the query's text depends on it.
+    /// </summary>
     private static NpgsqlCommand CreateCommand(NpgsqlConnection connection, WaitingListQuery query, TimeSpan timeout)
     {
+        bool fromMart = ReadsMart(query, MartInstaller.IsInstalled(connection));
         string bounds = $"SELECT set_config('statement_timeout', @timeout_ms, true), set_config('lock_timeout', @timeout_ms, true);\n";
-        var command = new NpgsqlCommand(bounds + WaitingListSql.Build(query), connection) { CommandTimeout = DatabaseWaits.ClientSeconds(timeout) };
+        var command = new NpgsqlCommand(bounds + WaitingListSql.Build(query, fromMart), connection) { CommandTimeout = DatabaseWaits.ClientSeconds(timeout) };
         command.Parameters.Add(new NpgsqlParameter("timeout_ms", NpgsqlDbType.Text)
         {
             Value = Math.Max(1L, (long)Math.Ceiling(timeout.TotalMilliseconds)).ToString(System.Globalization.CultureInfo.InvariantCulture),

@@ -49,6 +49,16 @@ public sealed class CheckSeverityTests
         ["SourceMismatch"] = CoverageSeverity.Error,
     };
 
+    /// <summary>The mart's dbt-style tests, run only when the mart is installed.</summary>
+    private static readonly Dictionary<string, CoverageSeverity> MartChecksTable = new()
+    {
+        ["MartUnique"] = CoverageSeverity.Error,
+        ["MartNotNull"] = CoverageSeverity.Error,
+        ["MartRelationships"] = CoverageSeverity.Error, // Warning for a service key not in community_service (as UnknownService)
+        ["MartAcceptedValues"] = CoverageSeverity.Error, // Warning for a service key not in the catalogue (as UnknownService)
+        ["MartReconciliation"] = CoverageSeverity.Error,
+    };
+
     private readonly BadDocumentsFixture _fixture;
 
     public CheckSeverityTests(BadDocumentsFixture fixture) => _fixture = fixture;
@@ -105,6 +115,20 @@ public sealed class CheckSeverityTests
                 Assert.Contains($"'{check.Name}' AS check_name, '{check.Severity}' AS severity", check.Body, StringComparison.Ordinal);
             }
         }
+    }
+
+    [Fact]
+    public void Every_mart_test_declares_the_severity_of_the_table_and_its_SQL_says_the_same()
+    {
+        Assert.Equal(MartChecksTable.Keys, NhsCommunity.Mart.MartChecks.All.Select(c => c.Name));
+        foreach (CoverageCheck check in NhsCommunity.Mart.MartChecks.All)
+        {
+            Assert.Equal((check.Name, MartChecksTable[check.Name]), (check.Name, check.Severity));
+            Assert.Contains($"'{check.Name}' AS check_name, '{check.Severity}' AS severity", check.Body, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("SELECT 'MartRelationships', 'Warning'", NhsCommunity.Mart.MartChecks.Relationships.Body, StringComparison.Ordinal);
+        Assert.Contains("SELECT 'MartAcceptedValues', 'Warning'", NhsCommunity.Mart.MartChecks.AcceptedValues.Body, StringComparison.Ordinal);
     }
 
     [SkippableFact]
