@@ -61,11 +61,11 @@ internal sealed class BackfillBenchmark : IBenchmark
             Row("import + convert (ms)", direct.Select(r => r.ImportMs), delayed.Select(r => r.ImportMs));
             Row("write, connection included (ms)", direct.Select(r => r.WriteMs), delayed.Select(r => r.WriteMs));
             Console.WriteLine($"| writer round trips (start + months + release) | {direct[0].RoundTrips} | {delayed[0].RoundTrips} | |");
-            Console.WriteLine($"| client-to-server turns seen by the proxy (start-up included) | | {Median(delayed.Select(r => (double)r.ProxyTurns)):F0} | |");
+            Console.WriteLine($"| client-to-server turns seen by the proxy (start-up included) | | {BenchStats.Median(delayed.Select(r => (double)r.ProxyTurns)):F0} | |");
             Console.WriteLine($"| documents written per run | {direct[0].Updated:N0} | {delayed[0].Updated:N0} | |");
             Console.WriteLine();
             Console.WriteLine($"Months: {direct[0].Months}; write round trips per month: {(direct[0].RoundTrips - 2) / (double)direct[0].Months:F2} (two more per run: one takes the lease and readies the backup table, one gives the lease back).");
-            Console.WriteLine($"Ratio delayed/direct (whole process): {Median(delayed.Select(r => r.WallMs)) / Median(direct.Select(r => r.WallMs)):F2}");
+            Console.WriteLine($"Ratio delayed/direct (whole process): {BenchStats.Median(delayed.Select(r => r.WallMs)) / BenchStats.Median(direct.Select(r => r.WallMs)):F2}");
             Console.WriteLine();
 
             // The same writes in this (warm) process: no runtime start or JIT, so the latency's cost stands out.
@@ -77,7 +77,7 @@ internal sealed class BackfillBenchmark : IBenchmark
             Console.WriteLine("| measure | direct | +" + options.DelayMs + " ms each way | added | added per month |");
             Console.WriteLine("|---|---:|---:|---:|---:|");
             double months = documents.Select(d => d.Period).Distinct().Count();
-            Console.WriteLine($"| write {months} months (ms) | {Median(warmDirect):F0} | {Median(warmDelayed):F0} | {Median(warmDelayed) - Median(warmDirect):F0} | {(Median(warmDelayed) - Median(warmDirect)) / months:F0} |");
+            Console.WriteLine($"| write {months} months (ms) | {BenchStats.Median(warmDirect):F0} | {BenchStats.Median(warmDelayed):F0} | {BenchStats.Median(warmDelayed) - BenchStats.Median(warmDirect):F0} | {(BenchStats.Median(warmDelayed) - BenchStats.Median(warmDirect)) / months:F0} |");
             return 0;
         }
         finally
@@ -88,7 +88,7 @@ internal sealed class BackfillBenchmark : IBenchmark
 
     private static void Row(string measure, IEnumerable<double> direct, IEnumerable<double> delayed)
     {
-        double a = Median(direct), b = Median(delayed);
+        double a = BenchStats.Median(direct), b = BenchStats.Median(delayed);
         Console.WriteLine($"| {measure} | {a:F0} | {b:F0} | {b - a:F0} |");
     }
 
@@ -223,11 +223,6 @@ internal sealed class BackfillBenchmark : IBenchmark
         return output;
     }
 
-    private static double Median(IEnumerable<double> values)
-    {
-        double[] sorted = [.. values.Order()];
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
-    }
 
     private readonly record struct RunResult(double WallMs, double ImportMs, double WriteMs, int RoundTrips, int Months, int Updated, long ProxyTurns);
 
