@@ -48,6 +48,14 @@ internal sealed class BackfillBenchmark : IBenchmark
             Console.WriteLine($"# backfill benchmark: {workbooks.Length} workbooks ({(options.DataDirectory is null ? "generated" : options.DataDirectory)}), {rows:N0} trust_metrics rows, {Environment.ProcessorCount} cores, .NET {Environment.Version}");
             Console.WriteLine();
 
+            var pwsh = new PwshComparison(options.Pwsh);
+            InPwsh(workbooks, list, connectionString, options, pwsh);
+            if (!options.Core)
+            {
+                pwsh.PrintSummary();
+                return 0;
+            }
+
             var direct = Measure(options.Runs, connectionString, list, proxy: null);
             using var proxy = new DelayProxy(server.Port, TimeSpan.FromMilliseconds(options.DelayMs));
             var builder = new NpgsqlConnectionStringBuilder(connectionString) { Port = proxy.Port };
@@ -78,12 +86,30 @@ internal sealed class BackfillBenchmark : IBenchmark
             Console.WriteLine("|---|---:|---:|---:|---:|");
             double months = documents.Select(d => d.Period).Distinct().Count();
             Console.WriteLine($"| write {months} months (ms) | {BenchStats.Median(warmDirect):F0} | {BenchStats.Median(warmDelayed):F0} | {BenchStats.Median(warmDelayed) - BenchStats.Median(warmDirect):F0} | {(BenchStats.Median(warmDelayed) - BenchStats.Median(warmDirect)) / months:F0} |");
+            pwsh.PrintSummary();
             return 0;
         }
         finally
         {
             Directory.Delete(scratch, recursive: true);
         }
+    }
+
+    /// <summary>The whole backfill as users run it: the three cmdlets piped in a fresh pwsh, against the floor of the same workbooks.</summary>
+    private static void InPwsh(string[] workbooks, string list, string connectionString, Options options, PwshComparison pwsh)
+    {
+        var floor = new InflateFloor(workbooks);
+        floor.Measure(options.Runs);
+        Console.WriteLine($"## The whole backfill in real pwsh: {workbooks.Length} months into a local PostgreSQL, median of {options.Runs} fresh processes per module");
+        Console.WriteLine();
+        pwsh.PrintSetup();
+        var environment = new Dictionary<string, string> { [DatabaseConnection.EnvironmentVariable] = connectionString };
+        Dictionary<string, List<PwshResult>> results = pwsh.Alternate("Backfill", list, options.Runs, () => Reset(connectionString), environment);
+        string load = BenchStats.LoadAverage();
+        floor.Measure(options.Runs);
+        Console.WriteLine($"`Import-CommunityWorkbook -LiteralPath $files | ConvertTo-CommunityJsonb | Update-TrustMetrics` after `Import-Module`, every document written (the column is emptied before each run); {floor.Describe()}. Load average {load}.");
+        Console.WriteLine();
+        pwsh.PrintCalls($"backfill of {workbooks.Length} months", results, floor.MedianMs, 5, load);
     }
 
     private static void Row(string measure, IEnumerable<double> direct, IEnumerable<double> delayed)
@@ -226,11 +252,11 @@ internal sealed class BackfillBenchmark : IBenchmark
 
     private readonly record struct RunResult(double WallMs, double ImportMs, double WriteMs, int RoundTrips, int Months, int Updated, long ProxyTurns);
 
-    private sealed record Options(int Runs, int DelayMs, int Months, string? DataDirectory)
+    private sealed record Options(int Runs, int DelayMs, int Months, string? DataDirectory, bool Core, PwshSettings Pwsh)
     {
         public static Options Parse(string[] args)
         {
-            var options = new Options(5, 20, 12, null);
+            var options = new Options(5, 20, 12, null, true, new PwshSettings());
             for (int i = 0; i + 1 < args.Length; i += 2)
             {
                 options = args[i] switch
@@ -239,6 +265,8 @@ internal sealed class BackfillBenchmark : IBenchmark
                     "--delay" => options with { DelayMs = int.Parse(args[i + 1], CultureInfo.InvariantCulture) },
                     "--months" => options with { Months = int.Parse(args[i + 1], CultureInfo.InvariantCulture) },
                     "--data" => options with { DataDirectory = args[i + 1] },
+                    "--core" => options with { Core = args[i + 1] is not ("off" or "no" or "0") },
+                    _ when options.Pwsh.Accept(args[i], args[i + 1]) => options,
                     _ => throw new ArgumentException($"Unknown option {args[i]}"),
                 };
             }

@@ -39,7 +39,7 @@ internal sealed class PwshComparison
     }
 
     /// <summary>Runs <paramref name="mode"/> <paramref name="runs"/> times for every module, taking turns; <paramref name="beforeEach"/> runs (untimed) before each.</summary>
-    public Dictionary<string, List<PwshResult>> Alternate(string mode, string listFile, int runs, Action? beforeEach = null)
+    public Dictionary<string, List<PwshResult>> Alternate(string mode, string listFile, int runs, Action? beforeEach = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         var results = Modules.ToDictionary(m => m.Name, _ => new List<PwshResult>());
         for (int run = 0; run < runs; run++)
@@ -47,7 +47,7 @@ internal sealed class PwshComparison
             foreach ((string name, string manifest) in Modules)
             {
                 beforeEach?.Invoke();
-                PwshResult result = _runner.Run(mode, manifest, listFile);
+                PwshResult result = _runner.Run(mode, manifest, listFile, environment);
                 results[name].Add(result);
                 if (System.Environment.GetEnvironmentVariable("NHSCOMMUNITY_BENCH_TRACE") is not null)
                 {
@@ -62,13 +62,13 @@ internal sealed class PwshComparison
     /// <summary>The call's table: medians per module with the ratio to the floor; adds the target's line to the summary.</summary>
     public void PrintCalls(string what, Dictionary<string, List<PwshResult>> results, double floorMs, double targetRatio, string load)
     {
-        Console.WriteLine($"| module | {what}, first call after Import-Module (ms) | × floor | CPU of the whole process, user+sys (ms) | whole process, wall (ms) | Import-Module (ms) | methods JIT-compiled | JIT time (ms) | peak RSS (MB) | objects |");
-        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        Console.WriteLine($"| module | {what}, first call after Import-Module (ms) | × floor | CPU of the call, all threads (ms) | CPU of the whole process, user+sys (ms) | whole process, wall (ms) | Import-Module (ms) | methods JIT-compiled during the call | their JIT time, all threads (ms) | peak RSS (MB) | objects |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach ((string name, List<PwshResult> runs) in results)
         {
             double call = BenchStats.Median(runs.Select(r => r.CallMs));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {name} | {call:N0} | {call / floorMs:F1}x | {BenchStats.Median(runs.Select(r => r.CpuMs)):N0} | {BenchStats.Median(runs.Select(r => r.WallMs)):N0} | {BenchStats.Median(runs.Select(r => r.LoadMs)):N0} | {BenchStats.Median(runs.Select(r => (double)r.JitMethods)):N0} | {BenchStats.Median(runs.Select(r => r.JitMs)):N0} | {BenchStats.Median(runs.Select(r => r.PeakMegabytes)):N0} | {runs[0].Count:N0} |"));
+                $"| {name} | {call:N0} | {call / floorMs:F1}x | {BenchStats.Median(runs.Select(r => r.CallCpuMs)):N0} | {BenchStats.Median(runs.Select(r => r.CpuMs)):N0} | {BenchStats.Median(runs.Select(r => r.WallMs)):N0} | {BenchStats.Median(runs.Select(r => r.LoadMs)):N0} | {BenchStats.Median(runs.Select(r => (double)r.JitMethods)):N0} | {BenchStats.Median(runs.Select(r => r.JitMs)):N0} | {BenchStats.Median(runs.Select(r => r.PeakMegabytes)):N0} | {runs[0].Count:N0} |"));
             AddTarget($"{what} ≤ {targetRatio}× floor", name, string.Create(CultureInfo.InvariantCulture, $"{call / floorMs:F1}× ({call:N0} / {floorMs:N0} ms)"), call <= targetRatio * floorMs, load);
         }
 

@@ -84,6 +84,7 @@ internal sealed class PwshRunner
             wall,
             r.GetProperty("loadMs").GetDouble(),
             r.GetProperty("callMs").GetDouble(),
+            r.GetProperty("callCpuMs").GetDouble(),
             r.GetProperty("count").GetInt64(),
             cpu > TimeSpan.Zero ? cpu.TotalMilliseconds : r.GetProperty("cpuMs").GetDouble(),
             r.GetProperty("peakBytes").GetInt64(),
@@ -149,10 +150,10 @@ internal sealed class PwshRunner
     }
 }
 
-/// <summary>One pwsh run: wall (ms, from outside), Import-Module and call (ms, from inside), objects counted, CPU (ms), peak RSS, JIT.</summary>
-internal readonly record struct PwshResult(double WallMs, double LoadMs, double CallMs, long Count, double CpuMs, long PeakBytes, long JitMethods, double JitMs)
+/// <summary>One pwsh run: wall (ms, from outside), Import-Module and call (ms, from inside), the call's CPU, objects counted, the process's CPU (ms), peak RSS, JIT during the call.</summary>
+internal readonly record struct PwshResult(double WallMs, double LoadMs, double CallMs, double CallCpuMs, long Count, double CpuMs, long PeakBytes, long JitMethods, double JitMs)
 {
     public double PeakMegabytes => PeakBytes / 1048576.0;
 
-    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"wall {WallMs:F0} ms, load {LoadMs:F0}, call {CallMs:F0}, cpu {CpuMs:F0}, peak {PeakMegabytes:F0} MB, jit {JitMethods} methods {JitMs:F0} ms");
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"wall {WallMs:F0} ms, load {LoadMs:F0}, call {CallMs:F0} (cpu {CallCpuMs:F0}), process cpu {CpuMs:F0}, peak {PeakMegabytes:F0} MB, jit {JitMethods} methods {JitMs:F0} ms");
 }

@@ -26,6 +26,10 @@ if ($Mode -ne 'Start') {
 }
 $loadMs = $clock.Elapsed.TotalMilliseconds
 
+$self = [System.Diagnostics.Process]::GetCurrentProcess()
+$cpuBefore = $self.TotalProcessorTime
+$jitBefore = [System.Runtime.JitInfo]::GetCompiledMethodCount($false)
+$jitTimeBefore = [System.Runtime.JitInfo]::GetCompilationTime($false)
 $clock.Restart()
 $count = 0
 if ($Mode -eq 'Import') {
@@ -43,14 +47,17 @@ elseif ($Mode -eq 'Backfill') {
     $count = $results.Count
 }
 $callMs = $clock.Elapsed.TotalMilliseconds
-
-$self = [System.Diagnostics.Process]::GetCurrentProcess()
+$jitAfter = [System.Runtime.JitInfo]::GetCompiledMethodCount($false)
+$jitTimeAfter = [System.Runtime.JitInfo]::GetCompilationTime($false)
+$self.Refresh()
+$callCpuMs = ($self.TotalProcessorTime - $cpuBefore).TotalMilliseconds
 [ordered]@{
     loadMs     = $loadMs
     callMs     = $callMs
+    callCpuMs  = $callCpuMs
     count      = $count
     cpuMs      = $self.TotalProcessorTime.TotalMilliseconds
     peakBytes  = $self.PeakWorkingSet64
-    jitMethods = [System.Runtime.JitInfo]::GetCompiledMethodCount($false)
-    jitMs      = [System.Runtime.JitInfo]::GetCompilationTime($false).TotalMilliseconds
+    jitMethods = $jitAfter - $jitBefore
+    jitMs      = ($jitTimeAfter - $jitTimeBefore).TotalMilliseconds
 } | ConvertTo-Json -Compress
