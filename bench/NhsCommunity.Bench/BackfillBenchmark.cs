@@ -48,6 +48,14 @@ internal sealed class BackfillBenchmark : IBenchmark
             Console.WriteLine($"# backfill benchmark: {workbooks.Length} workbooks ({(options.DataDirectory is null ? "generated" : options.DataDirectory)}), {rows:N0} trust_metrics rows, {Environment.ProcessorCount} cores, .NET {Environment.Version}");
             Console.WriteLine();
 
+            var pwsh = new PwshComparison(options.Pwsh);
+            InPwsh(workbooks, list, connectionString, options, pwsh);
+            if (!options.Core)
+            {
+                pwsh.PrintSummary();
+                return 0;
+            }
+
             var direct = Measure(options.Runs, connectionString, list, proxy: null);
             using var proxy = new DelayProxy(server.Port, TimeSpan.FromMilliseconds(options.DelayMs));
             var builder = new NpgsqlConnectionStringBuilder(connectionString) { Port = proxy.Port };
@@ -61,11 +69,11 @@ internal sealed class BackfillBenchmark : IBenchmark
             Row("import + convert (ms)", direct.Select(r => r.ImportMs), delayed.Select(r => r.ImportMs));
             Row("write, connection included (ms)", direct.Select(r => r.WriteMs), delayed.Select(r => r.WriteMs));
             Console.WriteLine($"| writer round trips (start + months + release) | {direct[0].RoundTrips} | {delayed[0].RoundTrips} | |");
-            Console.WriteLine($"| client-to-server turns seen by the proxy (start-up included) | | {Median(delayed.Select(r => (double)r.ProxyTurns)):F0} | |");
+            Console.WriteLine($"| client-to-server turns seen by the proxy (start-up included) | | {BenchStats.Median(delayed.Select(r => (double)r.ProxyTurns)):F0} | |");
             Console.WriteLine($"| documents written per run | {direct[0].Updated:N0} | {delayed[0].Updated:N0} | |");
             Console.WriteLine();
             Console.WriteLine($"Months: {direct[0].Months}; write round trips per month: {(direct[0].RoundTrips - 2) / (double)direct[0].Months:F2} (two more per run: one takes the lease and readies the backup table, one gives the lease back).");
-            Console.WriteLine($"Ratio delayed/direct (whole process): {Median(delayed.Select(r => r.WallMs)) / Median(direct.Select(r => r.WallMs)):F2}");
+            Console.WriteLine($"Ratio delayed/direct (whole process): {BenchStats.Median(delayed.Select(r => r.WallMs)) / BenchStats.Median(direct.Select(r => r.WallMs)):F2}");
             Console.WriteLine();
 
             // The same writes in this (warm) process: no runtime start or JIT, so the latency's cost stands out.
@@ -77,7 +85,8 @@ internal sealed class BackfillBenchmark : IBenchmark
             Console.WriteLine("| measure | direct | +" + options.DelayMs + " ms each way | added | added per month |");
             Console.WriteLine("|---|---:|---:|---:|---:|");
             double months = documents.Select(d => d.Period).Distinct().Count();
-            Console.WriteLine($"| write {months} months (ms) | {Median(warmDirect):F0} | {Median(warmDelayed):F0} | {Median(warmDelayed) - Median(warmDirect):F0} | {(Median(warmDelayed) - Median(warmDirect)) / months:F0} |");
+            Console.WriteLine($"| write {months} months (ms) | {BenchStats.Median(warmDirect):F0} | {BenchStats.Median(warmDelayed):F0} | {BenchStats.Median(warmDelayed) - BenchStats.Median(warmDirect):F0} | {(BenchStats.Median(warmDelayed) - BenchStats.Median(warmDirect)) / months:F0} |");
+            pwsh.PrintSummary();
             return 0;
         }
         finally
@@ -86,9 +95,26 @@ internal sealed class BackfillBenchmark : IBenchmark
         }
     }
 
+    /// <summary>The whole backfill as users run it: the three cmdlets piped in a fresh pwsh, against the floor of the same workbooks.</summary>
+    private static void InPwsh(string[] workbooks, string list, string connectionString, Options options, PwshComparison pwsh)
+    {
+        var floor = new InflateFloor(workbooks);
+        floor.Measure(options.Runs);
+        Console.WriteLine($"## The whole backfill in real pwsh: {workbooks.Length} months into a local PostgreSQL, median of {options.Runs} fresh processes per module");
+        Console.WriteLine();
+        pwsh.PrintSetup();
+        var environment = new Dictionary<string, string> { [DatabaseConnection.EnvironmentVariable] = connectionString };
+        Dictionary<string, List<PwshResult>> results = pwsh.Alternate("Backfill", list, options.Runs, () => Reset(connectionString), environment);
+        string load = BenchStats.LoadAverage();
+        floor.Measure(options.Runs);
+        Console.WriteLine($"`Import-CommunityWorkbook -LiteralPath $files | ConvertTo-CommunityJsonb | Update-TrustMetrics` after `Import-Module`, every document written (the column is emptied before each run); {floor.Describe()}. Load average {load}.");
+        Console.WriteLine();
+        pwsh.PrintCalls($"backfill of {workbooks.Length} months", results, floor.MedianMs, 5, load);
+    }
+
     private static void Row(string measure, IEnumerable<double> direct, IEnumerable<double> delayed)
     {
-        double a = Median(direct), b = Median(delayed);
+        double a = BenchStats.Median(direct), b = BenchStats.Median(delayed);
         Console.WriteLine($"| {measure} | {a:F0} | {b:F0} | {b - a:F0} |");
     }
 
@@ -223,19 +249,14 @@ internal sealed class BackfillBenchmark : IBenchmark
         return output;
     }
 
-    private static double Median(IEnumerable<double> values)
-    {
-        double[] sorted = [.. values.Order()];
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
-    }
 
     private readonly record struct RunResult(double WallMs, double ImportMs, double WriteMs, int RoundTrips, int Months, int Updated, long ProxyTurns);
 
-    private sealed record Options(int Runs, int DelayMs, int Months, string? DataDirectory)
+    private sealed record Options(int Runs, int DelayMs, int Months, string? DataDirectory, bool Core, PwshSettings Pwsh)
     {
         public static Options Parse(string[] args)
         {
-            var options = new Options(5, 20, 12, null);
+            var options = new Options(5, 20, 12, null, true, new PwshSettings());
             for (int i = 0; i + 1 < args.Length; i += 2)
             {
                 options = args[i] switch
@@ -244,6 +265,8 @@ internal sealed class BackfillBenchmark : IBenchmark
                     "--delay" => options with { DelayMs = int.Parse(args[i + 1], CultureInfo.InvariantCulture) },
                     "--months" => options with { Months = int.Parse(args[i + 1], CultureInfo.InvariantCulture) },
                     "--data" => options with { DataDirectory = args[i + 1] },
+                    "--core" => options with { Core = args[i + 1] is not ("off" or "no" or "0") },
+                    _ when options.Pwsh.Accept(args[i], args[i + 1]) => options,
                     _ => throw new ArgumentException($"Unknown option {args[i]}"),
                 };
             }

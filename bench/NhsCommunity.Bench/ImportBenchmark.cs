@@ -29,19 +29,30 @@ internal sealed class ImportBenchmark : IBenchmark
             return 1;
         }
 
-        Console.WriteLine($"# import benchmark: {workbooks.Length} workbooks, {Environment.ProcessorCount} cores, .NET {Environment.Version}");
+        Console.WriteLine($"# import benchmark: {workbooks.Length} workbooks, {Environment.ProcessorCount} cores, .NET {Environment.Version}, load average {BenchStats.LoadAverage()}");
         Console.WriteLine();
 
         string scratch = Directory.CreateTempSubdirectory("nhscommunity-bench-").FullName;
         try
         {
-            FreshProcessYear(workbooks, options, scratch);
-            WarmPerWorkbook(workbooks, options);
-            MemoryByFileCount(workbooks, options, scratch);
-            if (options.SyntheticMonths > 0)
+            var pwsh = new PwshComparison(options.Pwsh);
+            InPwsh(workbooks, options, scratch, pwsh);
+            if (options.Core)
             {
-                SyntheticHistoryRun(options, scratch);
+                FreshProcessYear(workbooks, options, scratch);
+                if (options.WarmRuns > 0)
+                {
+                    WarmPerWorkbook(workbooks, options);
+                }
+
+                MemoryByFileCount(workbooks, options, scratch);
+                if (options.SyntheticMonths > 0)
+                {
+                    SyntheticHistoryRun(options, scratch);
+                }
             }
+
+            pwsh.PrintSummary();
         }
         finally
         {
@@ -49,6 +60,27 @@ internal sealed class ImportBenchmark : IBenchmark
         }
 
         return 0;
+    }
+
+    /// <summary>What users pay: the cmdlet in a fresh pwsh, first call after Import-Module, against the floor measured around it.</summary>
+    private static void InPwsh(string[] workbooks, Options options, string scratch, PwshComparison pwsh)
+    {
+        string[] year = [.. Cycle(workbooks, 12)];
+        string list = WriteList(scratch, year);
+        string describe = workbooks.Length == 12 ? "the 12 real workbooks" : $"the {workbooks.Length} real workbooks of {Path.GetDirectoryName(workbooks[0])} cycled";
+        var floor = new InflateFloor(year);
+        floor.Measure(options.FreshRuns);
+        Console.WriteLine($"## Import-CommunityWorkbook in real pwsh: a year (12 files: {describe}), median of {options.FreshRuns} fresh processes per module");
+        Console.WriteLine();
+        pwsh.PrintSetup();
+        Dictionary<string, List<PwshResult>> results = pwsh.Alternate("Import", list, options.FreshRuns);
+        string load = BenchStats.LoadAverage();
+        floor.Measure(options.FreshRuns);
+        Console.WriteLine($"`$records = Import-CommunityWorkbook -LiteralPath $files` after `Import-Module`; {floor.Describe()}. Load average {load}.");
+        Console.WriteLine();
+        pwsh.PrintCalls("import of 12 files", results, floor.MedianMs, 4, load);
+        pwsh.StartUp(options.FreshRuns);
+        pwsh.Memory(options.FileCounts, count => WriteList(scratch, Cycle(workbooks, count)), $"`Import-CommunityWorkbook ... | Out-Null`, streamed; {describe} repeated to make up the count");
     }
 
     private static void FreshProcessYear(string[] workbooks, Options options, string scratch)
@@ -71,9 +103,9 @@ internal sealed class ImportBenchmark : IBenchmark
         Console.WriteLine();
         Console.WriteLine("| measure | median | min | max |");
         Console.WriteLine("|---|---:|---:|---:|");
-        Console.WriteLine($"| import, first call incl. JIT (ms) | {Median(inProcess):F0} | {inProcess.Min():F0} | {inProcess.Max():F0} |");
-        Console.WriteLine($"| whole process incl. runtime start (ms) | {Median(wall):F0} | {wall.Min():F0} | {wall.Max():F0} |");
-        Console.WriteLine($"| CPU time of the import, all threads (ms) | {Median(cpu):F0} | {cpu.Min():F0} | {cpu.Max():F0} |");
+        Console.WriteLine($"| import, first call incl. JIT (ms) | {BenchStats.Median(inProcess):F0} | {inProcess.Min():F0} | {inProcess.Max():F0} |");
+        Console.WriteLine($"| whole process incl. runtime start (ms) | {BenchStats.Median(wall):F0} | {wall.Min():F0} | {wall.Max():F0} |");
+        Console.WriteLine($"| CPU time of the import, all threads (ms) | {BenchStats.Median(cpu):F0} | {cpu.Min():F0} | {cpu.Max():F0} |");
         Console.WriteLine();
         Console.WriteLine($"Records per year: {last.Records:N0}; peak working set {last.PeakBytes / 1048576.0:F0} MB.");
         Console.WriteLine();
@@ -96,9 +128,9 @@ internal sealed class ImportBenchmark : IBenchmark
         foreach (string workbook in workbooks)
         {
             int records = 0;
-            double fast = Median(Measure(options.WarmRuns, () => records = streaming.Read(workbook).Records.Count));
+            double fast = BenchStats.Median(Measure(options.WarmRuns, () => records = streaming.Read(workbook).Records.Count));
             int slowRecords = 0;
-            double slow = Median(Measure(options.ExcelDataReaderRuns, () => slowRecords = excelDataReader.Read(workbook).Records.Count));
+            double slow = BenchStats.Median(Measure(options.ExcelDataReaderRuns, () => slowRecords = excelDataReader.Read(workbook).Records.Count));
             if (slowRecords != records)
             {
                 Console.Error.WriteLine($"warning: the readers disagree on {Path.GetFileName(workbook)}: {records} vs {slowRecords} records");
@@ -199,19 +231,14 @@ internal sealed class ImportBenchmark : IBenchmark
         return times;
     }
 
-    private static double Median(List<double> values)
-    {
-        double[] sorted = [.. values.Order()];
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
-    }
 
     private readonly record struct ChildResult(double ElapsedMs, long PeakBytes, long Records, double CpuMs);
 
-    private sealed record Options(int FreshRuns, int WarmRuns, int ExcelDataReaderRuns, int[] FileCounts, string? DataDirectory, int SyntheticMonths)
+    private sealed record Options(int FreshRuns, int WarmRuns, int ExcelDataReaderRuns, int[] FileCounts, string? DataDirectory, int SyntheticMonths, bool Core, PwshSettings Pwsh)
     {
         public static Options Parse(string[] args)
         {
-            var options = new Options(5, 5, 2, [12, 60, 120], null, 120);
+            var options = new Options(5, 5, 2, [12, 60, 120], null, 120, true, new PwshSettings());
             for (int i = 0; i + 1 < args.Length; i += 2)
             {
                 options = args[i] switch
@@ -222,6 +249,8 @@ internal sealed class ImportBenchmark : IBenchmark
                     "--counts" => options with { FileCounts = args[i + 1].Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToArray() },
                     "--data" => options with { DataDirectory = args[i + 1] },
                     "--synthetic" => options with { SyntheticMonths = int.Parse(args[i + 1], CultureInfo.InvariantCulture) },
+                    "--core" => options with { Core = args[i + 1] is not ("off" or "no" or "0") },
+                    _ when options.Pwsh.Accept(args[i], args[i + 1]) => options,
                     _ => throw new ArgumentException($"Unknown option {args[i]}"),
                 };
             }

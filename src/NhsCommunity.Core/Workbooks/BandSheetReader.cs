@@ -170,6 +170,17 @@ internal static class BandSheetReader
 
     private static int ToCount(string file, string sheet, int row, SheetCell cell)
     {
+        // Nearly every cell is a whole number of patients: it needs no cell reference, which is built only for a message.
+        if (cell.Kind == CellKind.Number && cell.Number >= 0 && cell.Number <= int.MaxValue && cell.Number == Math.Floor(cell.Number))
+        {
+            return (int)cell.Number;
+        }
+
+        return CheckedCount(file, sheet, row, cell);
+    }
+
+    private static int CheckedCount(string file, string sheet, int row, SheetCell cell)
+    {
         string reference = CellReference.ToA1(row, cell.Column);
         (string? id, string? problem) = cell.Kind switch
         {

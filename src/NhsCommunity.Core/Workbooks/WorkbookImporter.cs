@@ -36,6 +36,57 @@ public sealed class WorkbookImporter
         }
     }
 
+    /// <summary>
+    /// Reads <paramref name="files"/> and gives their results in the same order, each as soon as it and those
+    /// before it are read. The next files are read meanwhile on other threads (as many as there are cores, up to
+    /// four ahead), so a consumer that works through one file's records keeps every core busy; only that window
+    /// of files is held, so memory does not grow with the number of files. A file that cannot be read is a result
+    /// with its error, and the files after it are still read. Stopping early (or cancelling) waits for the files
+    /// already started, so nothing is left reading.
+    /// </summary>
+    public IEnumerable<WorkbookReadResult> ReadAll(IReadOnlyList<string> files, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        int window = Math.Clamp(Environment.ProcessorCount, 1, 4);
+        var reading = new Queue<Task<WorkbookReadResult>>(window);
+        int next = 0;
+        try
+        {
+            while (next < files.Count || reading.Count > 0)
+            {
+                while (next < files.Count && reading.Count < window)
+                {
+                    string file = files[next++];
+                    reading.Enqueue(Task.Run(() => ReadOne(file, cancellationToken), cancellationToken));
+                }
+
+                yield return reading.Dequeue().GetAwaiter().GetResult();
+            }
+        }
+        finally
+        {
+            foreach (Task<WorkbookReadResult> started in reading)
+            {
+                // Its outcome no longer matters (the consumer stopped); only that it has finished.
+                ((IAsyncResult)started).AsyncWaitHandle.WaitOne();
+            }
+        }
+    }
+
+    private WorkbookReadResult ReadOne(string file, CancellationToken cancellationToken)
+    {
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
+        try
+        {
+            WorkbookContent content = Read(file, cancellationToken);
+            return new WorkbookReadResult(file, content, null, System.Diagnostics.Stopwatch.GetElapsedTime(started));
+        }
+        catch (WorkbookFormatException e)
+        {
+            return new WorkbookReadResult(file, null, e, System.Diagnostics.Stopwatch.GetElapsedTime(started));
+        }
+    }
+
     /// <summary>Test hook: called with each sheet's name as its title is read, so a test can replace the file mid-read.</summary>
     internal Action<string>? AfterTitle { get; init; }
 

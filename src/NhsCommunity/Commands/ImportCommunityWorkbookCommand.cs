@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Management.Automation;
 using NhsCommunity.Catalogue;
 using NhsCommunity.Commands.Completion;
@@ -41,42 +40,59 @@ public sealed class ImportCommunityWorkbookCommand : FileInputCmdlet
 
     protected override void ProcessRecord()
     {
-        foreach (string file in ResolveFiles())
+        IEnumerator<WorkbookReadResult> reads = _importer.ReadAll(ResolveFiles(), StopToken).GetEnumerator();
+        try
         {
-            _filesRead++;
-            WriteProgress(new ProgressRecord(ProgressActivityId, ProgressActivity, $"Reading {System.IO.Path.GetFileName(file)}")
+            while (Next(reads) is WorkbookReadResult read)
             {
-                CurrentOperation = file,
-            });
-
-            WorkbookContent content;
-            long started = Stopwatch.GetTimestamp();
-            try
-            {
-                content = _importer.Read(file, StopToken);
-                WriteVerbose(WorkbookReadReport.Describe(content, Stopwatch.GetElapsedTime(started)));
-            }
-            catch (OperationCanceledException) when (StopToken.IsCancellationRequested)
-            {
-                throw new PipelineStoppedException();
-            }
-            catch (WorkbookFormatException e)
-            {
-                WriteError(new ErrorRecord(e, e.ErrorId, CategoryOf(e.ErrorId), file));
-                continue;
-            }
-
-            foreach (UnknownServiceHeader unknown in content.UnknownServiceHeaders)
-            {
-                WriteWarning($"'{file}', sheet '{unknown.Sheet}', cell {unknown.Cell}: the service header '{unknown.Header}' is not in the catalogue; its counts are kept under the derived key {unknown.Category} '{unknown.Key}'.");
-            }
-
-            foreach (CommunityRecord record in content.Records)
-            {
-                if (Wanted(record))
+                _filesRead++;
+                WriteProgress(new ProgressRecord(ProgressActivityId, ProgressActivity, $"Reading {System.IO.Path.GetFileName(read.File)}")
                 {
-                    WriteObject(record);
+                    CurrentOperation = read.File,
+                });
+
+                if (read.Content is not WorkbookContent content)
+                {
+                    WorkbookFormatException e = read.Error!;
+                    WriteError(new ErrorRecord(e, e.ErrorId, CategoryOf(e.ErrorId), read.File));
+                    continue;
                 }
+
+                WriteVerbose(WorkbookReadReport.Describe(content, read.Elapsed));
+                foreach (UnknownServiceHeader unknown in content.UnknownServiceHeaders)
+                {
+                    WriteWarning($"'{read.File}', sheet '{unknown.Sheet}', cell {unknown.Cell}: the service header '{unknown.Header}' is not in the catalogue; its counts are kept under the derived key {unknown.Category} '{unknown.Key}'.");
+                }
+
+                Write(content.Records);
+            }
+        }
+        finally
+        {
+            reads.Dispose();
+        }
+    }
+
+    /// <summary>The next file's result; the files after it are read meanwhile. Ctrl+C stops the pipeline.</summary>
+    private WorkbookReadResult? Next(IEnumerator<WorkbookReadResult> reads)
+    {
+        try
+        {
+            return reads.MoveNext() ? reads.Current : null;
+        }
+        catch (OperationCanceledException) when (StopToken.IsCancellationRequested)
+        {
+            throw new PipelineStoppedException();
+        }
+    }
+
+    private void Write(IReadOnlyList<CommunityRecord> records)
+    {
+        for (int i = 0; i < records.Count; i++)
+        {
+            if (Wanted(records[i]))
+            {
+                WriteObject(records[i]);
             }
         }
     }

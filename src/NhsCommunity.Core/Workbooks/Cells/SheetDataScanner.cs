@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Text;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace NhsCommunity.Workbooks.Cells;
@@ -13,6 +14,9 @@ namespace NhsCommunity.Workbooks.Cells;
 /// look at its name. It handles what SpreadsheetML sheet data can hold: prefixed names, either quote, comments,
 /// entities, CDATA, shared/inline/formula strings, rich-text runs and phonetic runs. The XmlReader path and
 /// ExcelDataReader check it cell for cell in the tests.
+/// The per-tag methods are compiled fully optimised at once (AggressiveOptimization): an import is over in a
+/// second, too soon for tiered compilation to replace their first, instrumented code, which ran them several
+/// times slower (OSR patchpoints and PGO probes in every loop).
 /// </summary>
 internal sealed class SheetDataScanner
 {
@@ -70,6 +74,7 @@ internal sealed class SheetDataScanner
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private List<SheetRow> Scan(CancellationToken cancellationToken)
     {
         var rows = new List<SheetRow>(256);
@@ -203,11 +208,13 @@ internal sealed class SheetDataScanner
         return false;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool IsDateStyle(ReadOnlySpan<byte> style) =>
         !style.IsEmpty && Utf8Parser.TryParse(style, out int index, out int consumed) && consumed == style.Length
             && (uint)index < (uint)_dateStyles.Length && _dateStyles[index];
 
     /// <summary>After the start tag of a &lt;c&gt;: reads &lt;v&gt; or &lt;is&gt;, notes and skips &lt;f&gt; and anything else, stops after &lt;/c&gt;.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private SheetCell? ReadCellContent(int row, int column, ReadOnlySpan<byte> type, bool dateStyle)
     {
         int valueStart = -1, valueEnd = -1;
@@ -399,6 +406,7 @@ internal sealed class SheetDataScanner
     }
 
     /// <summary>The common case: plain text straight up to the element's end tag. Leaves the position after the end tag.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool TryReadSimpleText(out int start, out int end)
     {
         start = _position;
@@ -473,6 +481,7 @@ internal sealed class SheetDataScanner
     }
 
     /// <summary>Moves past the next piece of markup and describes it. Text between tags is skipped.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool NextTag(out Tag tag)
     {
         ReadOnlySpan<byte> xml = Xml;
@@ -528,6 +537,7 @@ internal sealed class SheetDataScanner
     }
 
     /// <summary>The index of the '&gt;' closing a tag, stepping over quoted attribute values (which may hold '&gt;').</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int FindTagEnd(int from)
     {
         ReadOnlySpan<byte> xml = Xml;
@@ -559,6 +569,7 @@ internal sealed class SheetDataScanner
     /// exact (name, '=', a quoted value, then a space or the tag's end): a damaged tag such as &lt;c r="183"5"&gt;
     /// is refused rather than read as some other cell.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ReadAttributes(Tag tag, ref ReadOnlySpan<byte> reference, ref ReadOnlySpan<byte> type, ref ReadOnlySpan<byte> style)
     {
         ReadOnlySpan<byte> xml = Xml;
@@ -642,6 +653,7 @@ internal sealed class SheetDataScanner
         return new InvalidDataException($"the tag '{text}' has malformed attributes");
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int ParseColumn(ReadOnlySpan<byte> reference)
     {
         int column = 0;
@@ -659,6 +671,7 @@ internal sealed class SheetDataScanner
         return column;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int ParseInt(ReadOnlySpan<byte> digits) =>
         Utf8Parser.TryParse(digits, out int value, out int consumed) && consumed == digits.Length
             ? value
@@ -671,8 +684,10 @@ internal sealed class SheetDataScanner
         return text.Contains('&', StringComparison.Ordinal) ? System.Net.WebUtility.HtmlDecode(text) : text;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool IsNameEnd(byte b) => b is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n' or (byte)'/' or (byte)'>';
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool IsSpace(byte b) => b is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n';
 
     private enum TagKind : byte
