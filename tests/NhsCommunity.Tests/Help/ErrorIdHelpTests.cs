@@ -29,6 +29,7 @@ public sealed class ErrorIdHelpTests
         string[] listed = alerts.Split([' ', ',', '.', '\n', '\r', '\t', '(', ')', ':'], StringSplitOptions.RemoveEmptyEntries);
 
         Assert.Equal(21, ids.Length);
-        Assert.Empty(ids.Where(id => !listed.Contains(id, StringComparer.Ordinal)));
+        string[] missing = ids.Where(id => !listed.Contains(id, StringComparer.Ordinal)).ToArray();
+        Assert.Equal([], missing);
     }
 }
