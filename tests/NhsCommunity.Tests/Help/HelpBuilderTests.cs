@@ -38,7 +38,7 @@ public sealed class HelpBuilderTests : IClassFixture<ModuleFactsFixture>, IDispo
         HelpBuildResult result = MamlBuilder.Build(_cmdlets, _folder);
 
         Assert.Empty(result.Problems);
-        Assert.Equal(12, _cmdlets.Count);
+        Assert.Equal(14, _cmdlets.Count);
         Assert.Equal(_cmdlets.Count, result.Document.Root!.Elements(Maml.Command + "command").Count());
     }
 
