@@ -131,6 +131,12 @@ public sealed class LedgerTests
         Assert.Equal(
             Differences(newCells, oldCells, trust).Order(StringComparer.Ordinal),
             Describe(trust, restored.Changes));
+
+        // 8. With the mart installed the current answer reads the mart, and -AsOf still reads the history: the same cells.
+        session.Invoke("Install-CommunityMart -ConnectionString $cs -Confirm:$false", vars);
+        Assert.Equal(oldCells, WaitingList(session, vars, null));
+        Assert.Equal(oldCells, WaitingList(session, vars, revisedAt.AddMilliseconds(-1)));
+        Assert.Equal(newCells, WaitingList(session, vars, revisedAt.AddMilliseconds(1)));
     }
 
     [SkippableFact]
