@@ -21,13 +21,27 @@ public sealed class WorkbookImporter
 
     public WorkbookEngine Engine { get; }
 
-    public WorkbookContent Read(string path, CancellationToken cancellationToken = default)
+    public WorkbookContent Read(string path, CancellationToken cancellationToken = default) => Read(path, null, cancellationToken);
+
+    /// <summary>
+    /// Reads the workbook and gives the SHA-256 (upper-case hex) of the very bytes it parsed, so that a ledger
+    /// records what was loaded even when the file was replaced after it was first hashed.
+    /// </summary>
+    public WorkbookContent Read(string path, out string sha256, CancellationToken cancellationToken = default)
+    {
+        string? hash = null;
+        WorkbookContent content = Read(path, bytes => hash = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(bytes)), cancellationToken);
+        sha256 = hash!;
+        return content;
+    }
+
+    private WorkbookContent Read(string path, Action<byte[]>? snapshotTaken, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         string file = Path.GetFullPath(path);
         try
         {
-            using ICellSource source = Open(file, cancellationToken);
+            using ICellSource source = Open(file, snapshotTaken, cancellationToken);
             return WorkbookParser.Parse(file, source, cancellationToken, AfterTitle);
         }
         catch (Exception e) when (Translate(file, e) is WorkbookFormatException problem)
@@ -92,10 +106,11 @@ public sealed class WorkbookImporter
 
     internal WorkbookLimits Limits { get; init; } = WorkbookLimits.Default;
 
-    private ICellSource Open(string file, CancellationToken cancellationToken)
+    private ICellSource Open(string file, Action<byte[]>? snapshotTaken, CancellationToken cancellationToken)
     {
         // One read of the whole file: every sheet comes from this snapshot, whatever happens to the path meanwhile.
         byte[] bytes = WorkbookSnapshot.Read(file, Limits);
+        snapshotTaken?.Invoke(bytes);
         ReadOnlySpan<byte> head = bytes.AsSpan(0, Math.Min(8, bytes.Length));
         if (head.Length >= 4 && head.StartsWith(ZipSignature))
         {

@@ -97,9 +97,10 @@ public sealed class InvokeCommunityBackfillCommand : TrustMetricsWriteCommandBas
         {
             Progress($"Reading {file.FileName}", -1);
             WorkbookContent content;
+            string sha256;
             try
             {
-                content = _importer.Read(file.Path, CancellationToken);
+                content = _importer.Read(file.Path, out sha256, CancellationToken);
             }
             catch (WorkbookFormatException e)
             {
@@ -111,7 +112,8 @@ public sealed class InvokeCommunityBackfillCommand : TrustMetricsWriteCommandBas
 
             _tally.FileRead();
             _tally.MonthFound(content.Period);
-            plan.Read(file, content.Period, content.LastUpdated);
+            // The ledger keeps the hash of the bytes parsed: the file may have been replaced since it was hashed.
+            plan.Read(file with { Sha256 = sha256 }, content.Period, content.LastUpdated);
             WriteVerbose(string.Create(CultureInfo.InvariantCulture, $"Read '{file.Path}': {content.Period:yyyy-MM}, {content.Records.Count} records."));
             foreach (CommunityRecord record in content.Records)
             {
