@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using Npgsql;
@@ -60,6 +61,11 @@ public sealed class LocalPostgresServer : IDisposable
                 "-o", $"-p {server.Port} -c listen_addresses=127.0.0.1 -k {data} -c fsync=off -c full_page_writes=off{ExtraSettings(settings)}",
                 "start");
             server._running = true;
+            if (temporary)
+            {
+                server.WatchOwner(Environment.ProcessId);
+            }
+
             return server;
         }
         catch
@@ -67,6 +73,35 @@ public sealed class LocalPostgresServer : IDisposable
             server.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// A temporary cluster must not outlive its owner: a test runner may kill its host before the
+    /// process-exit handlers finish, and an abandoned cluster keeps its port and gigabytes of /tmp. A
+    /// detached shell waits for this process to end, then stops the server and deletes its folder;
+    /// after a normal dispose it finds nothing left to do.
+    /// </summary>
+    internal void WatchOwner(int ownerProcessId)
+    {
+        if (OperatingSystem.IsWindows() || !File.Exists("/bin/sh") || !File.Exists("/usr/bin/setsid"))
+        {
+            return;
+        }
+
+        const string script = "exec </dev/null >/dev/null 2>&1; owner=$1; data=$2; shift 2; while kill -0 \"$owner\" 2>/dev/null; do sleep 1; done; "
+            + "[ -f \"$data/postmaster.pid\" ] && \"$@\" -D \"$data\" -m immediate -w stop; rm -rf -- \"$data\"";
+        string pgCtl = Path.Combine(BinDirectory, "pg_ctl");
+        string[] stop = RunningAsRoot ? ["runuser", "-u", ServiceUser, "--", pgCtl] : [pgCtl];
+
+        // setsid -f forks into a new session, out of this process's tree, so killing the tree spares it.
+        var start = new ProcessStartInfo("/usr/bin/setsid") { UseShellExecute = false };
+        foreach (string argument in (string[])["-f", "/bin/sh", "-c", script, "nhscommunity-pg-watch", ownerProcessId.ToString(CultureInfo.InvariantCulture), DataDirectory, .. stop])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using Process? watcher = Process.Start(start);
+        watcher?.WaitForExit();
     }
 
     private static string ExtraSettings(IReadOnlyDictionary<string, string>? settings)
@@ -141,10 +176,12 @@ public sealed class LocalPostgresServer : IDisposable
 
     public void Stop()
     {
-        if (_running)
+        // A folder already gone was stopped and removed by the owner watch.
+        if (_running && Directory.Exists(DataDirectory))
         {
             _running = false;
-            Run("pg_ctl", "-D", DataDirectory, "-m", "fast", "-w", "stop");
+            // A throw-away cluster needs no shutdown checkpoint.
+            Run("pg_ctl", "-D", DataDirectory, "-m", _deleteOnDispose ? "immediate" : "fast", "-w", "stop");
         }
     }
 
