@@ -57,8 +57,11 @@ public sealed class LocalPostgresServer : IDisposable
         try
         {
             server.InitialiseIfNeeded();
+
+            // A local server for a backfill or a test run needs no durability or replication: no fsync, and the
+            // least WAL (a test run otherwise keeps a gigabyte of it in the temp folder).
             server.Run("pg_ctl", "-D", data, "-l", Path.Combine(data, "server.log"), "-w", "-t", "60",
-                "-o", $"-p {server.Port} -c listen_addresses=127.0.0.1 -k {data} -c fsync=off -c full_page_writes=off{ExtraSettings(settings)}",
+                "-o", $"-p {server.Port} -c listen_addresses=127.0.0.1 -k {data} -c fsync=off -c full_page_writes=off -c wal_level=minimal -c max_wal_senders=0 -c max_wal_size=128MB{ExtraSettings(settings)}",
                 "start");
             server._running = true;
             if (temporary)

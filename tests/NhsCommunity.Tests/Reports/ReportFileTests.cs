@@ -7,7 +7,6 @@ using NhsCommunity.Coverage;
 using NhsCommunity.Reports;
 using NhsCommunity.Tests.Coverage;
 using Npgsql;
-using Xunit.Abstractions;
 
 namespace NhsCommunity.Tests.Reports;
 
@@ -19,12 +18,9 @@ public sealed class ReportFileTests : IDisposable
     private readonly RealBackfillFixture _fixture;
     private readonly string _folder = Directory.CreateTempSubdirectory("nhscommunity-report-test-").FullName;
 
-    private readonly ITestOutputHelper _output;
-
-    public ReportFileTests(RealBackfillFixture fixture, ITestOutputHelper output)
+    public ReportFileTests(RealBackfillFixture fixture)
     {
         _fixture = fixture;
-        _output = output;
     }
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
@@ -179,12 +175,8 @@ public sealed class ReportFileTests : IDisposable
         Assert.Contains("<svg class=\"heatmap\"", dom, StringComparison.Ordinal);
         Assert.Contains("<svg class=\"chart\"", dom, StringComparison.Ordinal);
 
-        // Kept for a person to look at, in a folder of this run's own (never a fixed name): the test output says where.
-        string kept = Directory.CreateTempSubdirectory("nhscommunity-report-view-").FullName;
-        string png = Path.Combine(kept, "nhscommunity-report.png");
+        string png = Path.Combine(_folder, "nhscommunity-report.png");
         ChromiumBrowser.Screenshot(html, png);
         Assert.True(new FileInfo(png).Length > 10_000);
-        File.Copy(html, Path.Combine(kept, CommunityReportWriter.HtmlFile));
-        _output.WriteLine($"The report and its screenshot are kept in {kept}");
     }
 }
