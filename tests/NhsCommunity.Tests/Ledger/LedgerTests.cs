@@ -221,7 +221,6 @@ public sealed class LedgerTests
     private static string Snapshot(string connectionString) => Scalar(connectionString, """
         SELECT (SELECT string_agg(t.xmin::text || ' ' || t.id::text, ',' ORDER BY t.id) FROM trust_metrics t)
             || '|' || (SELECT count(*) || ' ' || max(xmin::text) FROM community_data_history)
-            || '|' || (SELECT count(*) FROM community_data_backups)
         """);
 
     private static string Scalar(string connectionString, string sql)
