@@ -65,6 +65,49 @@ public static class LoadLedger
     }
 
     /// <summary>
+    /// For each month with a successful load (Loaded or Unchanged) into this database's <paramref name="dataType"/>
+    /// rows and <paramref name="column"/>, the edition that stands there: its latest such load whose run has not
+    /// been restored since. Empty when the ledger or the history does not exist yet (nothing is created).
+    /// </summary>
+    public static async Task<IReadOnlyDictionary<DateTime, PreviousLoad>> StandingEditionsAsync(
+        DatabaseTarget database, string dataType, string column, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        var found = new Dictionary<DateTime, PreviousLoad>();
+        await using NpgsqlConnection connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var find = new NpgsqlCommand("""
+            SELECT DISTINCT ON (l.period) l.file_name, l.period, l.published, l.run_id, l.loaded_at
+            FROM community_loads l
+            WHERE l.outcome IN ('Loaded', 'Unchanged') AND l.period IS NOT NULL AND l.data_type = $1 AND l.column_name = $2
+              AND NOT EXISTS (SELECT 1 FROM community_data_history h
+                              WHERE h.run_id = l.run_id AND h.kind = 'Restore' AND h.period = l.period AND h.data_type = $1 AND h.column_name = $2)
+            ORDER BY l.period, l.id DESC
+            """, connection)
+        {
+            Parameters = { new NpgsqlParameter { Value = dataType }, new NpgsqlParameter { Value = column } },
+        };
+        if (!await LedgerSql.ExistsAsync(connection, LedgerSql.LoadsTable, cancellationToken).ConfigureAwait(false)
+            || !await LedgerSql.ExistsAsync(connection, LedgerSql.HistoryTable, cancellationToken).ConfigureAwait(false))
+        {
+            return found;
+        }
+
+        await using NpgsqlDataReader reader = await find.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            DateTime period = reader.GetDateTime(1);
+            found[period] = new PreviousLoad(
+                reader.GetString(0),
+                period,
+                reader.IsDBNull(2) ? null : reader.GetDateTime(2),
+                reader.GetGuid(3),
+                reader.GetFieldValue<DateTimeOffset>(4));
+        }
+
+        return found;
+    }
+
+    /// <summary>
     /// Writes <paramref name="entries"/> in one statement (one round trip, one transaction). On a database where
     /// no backfill has run, it first checks trust_metrics and the column (nothing is created on a wrong database)
     /// and creates the ledger tables.

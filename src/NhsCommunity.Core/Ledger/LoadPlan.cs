@@ -5,15 +5,17 @@ namespace NhsCommunity.Ledger;
 
 /// <summary>
 /// What one folder run does with each workbook, for the ledger: hashed first; skipped as AlreadyLoaded when its
-/// bytes were loaded before (never opened); otherwise read, and then either the edition its month is written
-/// from (its row goes in the month's transaction), Superseded by a later edition, or Failed. Collects the rows
-/// that are written outside a month's transaction.
+/// bytes were loaded before (never opened); otherwise read, and then Superseded when it is older than the edition
+/// loaded for its month before (not written), or else the edition its month is written from (its row goes in the
+/// month's transaction), Superseded by a later edition in the same run, or Failed. Collects the rows that are
+/// written outside a month's transaction.
 /// </summary>
 public sealed class LoadPlan
 {
     private readonly List<LoadFile> _toRead = [];
     private readonly Dictionary<string, LoadFile> _read = new(StringComparer.Ordinal);
     private readonly List<LoadEntry> _entries = [];
+    private IReadOnlyDictionary<DateTime, PreviousLoad> _standing = new Dictionary<DateTime, PreviousLoad>();
 
     // Read files whose row is already among the entries (their month failed).
     private readonly HashSet<string> _settled = new(StringComparer.Ordinal);
@@ -51,10 +53,35 @@ public sealed class LoadPlan
     /// <summary>The rows for the short ledger statement at the end of the run (AlreadyLoaded, Superseded, Failed).</summary>
     public IReadOnlyList<LoadEntry> Entries => _entries;
 
-    public void Read(LoadFile file, DateTime period, DateTime? published)
+    /// <summary>
+    /// The edition each month was last loaded from in earlier runs (<see cref="LoadLedger.StandingEditionsAsync"/>),
+    /// against which <see cref="Read"/> checks the files of this run. Not given under -Force.
+    /// </summary>
+    public void Standing(IReadOnlyDictionary<DateTime, PreviousLoad> editions)
+    {
+        ArgumentNullException.ThrowIfNull(editions);
+        _standing = editions;
+    }
+
+    /// <summary>
+    /// A file was read: its month and edition. An edition published before the one its month was loaded from in an
+    /// earlier run is Superseded (returned, so its reason can be shown) and must not be written; otherwise null.
+    /// </summary>
+    public LoadEntry? Read(LoadFile file, DateTime period, DateTime? published)
     {
         ArgumentNullException.ThrowIfNull(file);
-        _read[file.Path] = file with { Period = new DateTime(period.Year, period.Month, 1), Published = published?.Date };
+        var month = new DateTime(period.Year, period.Month, 1);
+        LoadFile read = file with { Period = month, Published = published?.Date };
+        if (read.Published is { } date && _standing.TryGetValue(month, out PreviousLoad? standing) && standing.Published is { } later && date < later)
+        {
+            var superseded = new LoadEntry(read, LoadOutcome.Superseded, string.Create(CultureInfo.InvariantCulture,
+                $"{month:yyyy-MM} was loaded from the later edition '{standing.FileName}' (published {later:yyyy-MM-dd}) by run {standing.RunId} at {standing.LoadedAt.ToUniversalTime():yyyy-MM-dd HH:mm:ss} UTC; this edition (published {date:yyyy-MM-dd}) is older and was not written; -Force writes it over the later one"));
+            _entries.Add(superseded);
+            return superseded;
+        }
+
+        _read[file.Path] = read;
+        return null;
     }
 
     public void Failed(LoadFile file, string reason)

@@ -35,6 +35,9 @@ public sealed class InvokeCommunityBackfillCommand : TrustMetricsWriteCommandBas
     private TrustMetricsWriter? _writer;
     private LoadPlan? _plan;
 
+    // Whether any workbook read is to be written (one older than the edition loaded is not).
+    private bool _anyToWrite;
+
     /// <summary>Workbooks, or folders of workbooks; wildcards allowed.</summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true)]
     [ValidateNotNullOrEmpty]
@@ -93,6 +96,12 @@ public sealed class InvokeCommunityBackfillCommand : TrustMetricsWriteCommandBas
             WriteVerbose($"'{skipped.File.FileName}' not read: {skipped.Reason}.");
         }
 
+        // An older edition of a month than the one loaded before is not written over it (asked only when there is something to read).
+        if (!Force && plan.ToRead.Count > 0)
+        {
+            plan.Standing(AskDatabase(() => LoadLedger.StandingEditionsAsync(Database, DataType, Column, CancellationToken)));
+        }
+
         foreach (LoadFile file in plan.ToRead)
         {
             Progress($"Reading {file.FileName}", -1);
@@ -111,9 +120,16 @@ public sealed class InvokeCommunityBackfillCommand : TrustMetricsWriteCommandBas
             }
 
             _tally.FileRead();
-            _tally.MonthFound(content.Period);
+
             // The ledger keeps the hash of the bytes parsed: the file may have been replaced since it was hashed.
-            plan.Read(file with { Sha256 = sha256 }, content.Period, content.LastUpdated);
+            if (plan.Read(file with { Sha256 = sha256 }, content.Period, content.LastUpdated) is { } superseded)
+            {
+                WriteWarning($"'{file.FileName}' not written: {superseded.Reason}.");
+                continue;
+            }
+
+            _tally.MonthFound(content.Period);
+            _anyToWrite = true;
             WriteVerbose(string.Create(CultureInfo.InvariantCulture, $"Read '{file.Path}': {content.Period:yyyy-MM}, {content.Records.Count} records."));
             foreach (CommunityRecord record in content.Records)
             {
@@ -129,7 +145,7 @@ public sealed class InvokeCommunityBackfillCommand : TrustMetricsWriteCommandBas
         {
             Read();
             _tally.FilesAlreadyLoaded(_plan!.AlreadyLoaded);
-            if (_plan.ToRead.Count > 0)
+            if (_anyToWrite)
             {
                 Map();
             }
