@@ -20,8 +20,22 @@ public static class LoadLedger
     /// <paramref name="dataType"/> rows and <paramref name="column"/>, its first such load. Empty when the ledger
     /// table does not exist yet (nothing is created).
     /// </summary>
-    public static async Task<IReadOnlyDictionary<string, PreviousLoad>> LoadedBeforeAsync(
-        DatabaseTarget database, IReadOnlyCollection<string> hashes, string dataType, string column, CancellationToken cancellationToken)
+    public static Task<IReadOnlyDictionary<string, PreviousLoad>> LoadedBeforeAsync(
+        DatabaseTarget database, IReadOnlyCollection<string> hashes, string dataType, string column, CancellationToken cancellationToken) =>
+        ByHashAsync(database, hashes, "outcome IN ('Loaded', 'Unchanged')", dataType, column, cancellationToken);
+
+    /// <summary>
+    /// For each of <paramref name="hashes"/> recorded Superseded before (with its month and edition) for this database's
+    /// <paramref name="dataType"/> rows and <paramref name="column"/>: the month and edition those bytes hold, so the
+    /// file need not be opened again to find it older than the edition standing. Empty when the ledger does not exist.
+    /// </summary>
+    public static Task<IReadOnlyDictionary<string, PreviousLoad>> SupersededBeforeAsync(
+        DatabaseTarget database, IReadOnlyCollection<string> hashes, string dataType, string column, CancellationToken cancellationToken) =>
+        ByHashAsync(database, hashes, "outcome = 'Superseded' AND period IS NOT NULL AND published IS NOT NULL", dataType, column, cancellationToken);
+
+    /// <summary>The first ledger row of each hash that <paramref name="outcomes"/> (SQL, a constant) selects.</summary>
+    private static async Task<IReadOnlyDictionary<string, PreviousLoad>> ByHashAsync(
+        DatabaseTarget database, IReadOnlyCollection<string> hashes, string outcomes, string dataType, string column, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(database);
         var found = new Dictionary<string, PreviousLoad>(StringComparer.Ordinal);
@@ -36,10 +50,11 @@ public static class LoadLedger
             return found;
         }
 
-        await using var find = new NpgsqlCommand("""
+        // The outcomes stand in the text, so the hash index (partial, on successful loads) serves that lookup.
+        await using var find = new NpgsqlCommand($"""
             SELECT DISTINCT ON (sha256) sha256, file_name, period, published, run_id, loaded_at
             FROM community_loads
-            WHERE sha256 = ANY($1) AND outcome IN ('Loaded', 'Unchanged') AND data_type = $2 AND column_name = $3
+            WHERE sha256 = ANY($1) AND {outcomes} AND data_type = $2 AND column_name = $3
             ORDER BY sha256, id
             """, connection)
         {

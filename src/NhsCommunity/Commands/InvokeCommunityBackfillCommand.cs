@@ -87,19 +87,10 @@ public sealed class InvokeCommunityBackfillCommand : TrustMetricsWriteCommandBas
 
     private void Read()
     {
-        IReadOnlyDictionary<string, PreviousLoad> loadedBefore = Force
-            ? new Dictionary<string, PreviousLoad>()
-            : AskDatabase(() => LoadLedger.LoadedBeforeAsync(Database, _files.Select(f => f.Sha256).Distinct().ToList(), DataType, Column, CancellationToken));
-        var plan = _plan = new LoadPlan(_files, loadedBefore);
+        var plan = _plan = Force ? new LoadPlan(_files, new Dictionary<string, PreviousLoad>()) : AskDatabase(PlanAsync);
         foreach (LoadEntry skipped in plan.Entries)
         {
             WriteVerbose($"'{skipped.File.FileName}' not read: {skipped.Reason}.");
-        }
-
-        // An older edition of a month than the one loaded before is not written over it (asked only when there is something to read).
-        if (!Force && plan.ToRead.Count > 0)
-        {
-            plan.Standing(AskDatabase(() => LoadLedger.StandingEditionsAsync(Database, DataType, Column, CancellationToken)));
         }
 
         foreach (LoadFile file in plan.ToRead)
@@ -137,6 +128,25 @@ public sealed class InvokeCommunityBackfillCommand : TrustMetricsWriteCommandBas
                 _builder.Add(record);
             }
         }
+    }
+
+    /// <summary>
+    /// What the ledger says of the files: loaded before (by hash). Only when some are not: the edition standing for
+    /// each month, so an older edition is not written over it, and which of the others were found older before.
+    /// </summary>
+    private async Task<LoadPlan> PlanAsync()
+    {
+        List<string> hashes = _files.Select(f => f.Sha256).Distinct().ToList();
+        IReadOnlyDictionary<string, PreviousLoad> loadedBefore = await LoadLedger.LoadedBeforeAsync(Database, hashes, DataType, Column, CancellationToken).ConfigureAwait(false);
+        List<string> unknown = hashes.Where(h => !loadedBefore.ContainsKey(h)).ToList();
+        if (unknown.Count == 0)
+        {
+            return new LoadPlan(_files, loadedBefore);
+        }
+
+        IReadOnlyDictionary<DateTime, PreviousLoad> standing = await LoadLedger.StandingEditionsAsync(Database, DataType, Column, CancellationToken).ConfigureAwait(false);
+        IReadOnlyDictionary<string, PreviousLoad> supersededBefore = await LoadLedger.SupersededBeforeAsync(Database, unknown, DataType, Column, CancellationToken).ConfigureAwait(false);
+        return new LoadPlan(_files, loadedBefore, standing, supersededBefore);
     }
 
     protected override void EndProcessing()

@@ -206,6 +206,15 @@ public sealed class LedgerTests
         Assert.Equal(before, Snapshot(folder.ConnectionString));
         Assert.Equal(newCells, WaitingList(session, vars, null));
 
+        // Left in the folder, the same bytes are not even opened again: Superseded once more, unread.
+        BackfillSummary again = Backfill(session, vars);
+        Assert.Equal((0, 12, 0, 0), (again.FilesRead, again.FilesAlreadyLoaded, again.MonthsWritten, again.ExitCode));
+        LoadRecord unread = Assert.Single(Loads(session, vars, $"-RunId {again.RunId}"), r => r.FileName == original.FileName);
+        Assert.Equal((LoadOutcome.Superseded, Month.Of(March), original.Spec.Published.Date), (unread.Outcome, unread.Period!.Value, unread.Published!.Value));
+        Assert.StartsWith(newer, unread.Reason, StringComparison.Ordinal);
+        Assert.EndsWith("-Force writes it over the later one (the same bytes were read before: not opened)", unread.Reason, StringComparison.Ordinal);
+        Assert.Equal(before, Snapshot(folder.ConnectionString));
+
         // -Force writes it over the later edition, and the ledger says so.
         ScriptResult forced = session.Run("Invoke-CommunityBackfill -LiteralPath $file -ConnectionString $cs -Force", new Dictionary<string, object?>(vars) { ["file"] = originalPath });
         var third = (BackfillSummary)Assert.Single(forced.Output).BaseObject;
