@@ -72,7 +72,7 @@ internal sealed class BackfillBenchmark : IBenchmark
             Console.WriteLine($"| client-to-server turns seen by the proxy (start-up included) | | {BenchStats.Median(delayed.Select(r => (double)r.ProxyTurns)):F0} | |");
             Console.WriteLine($"| documents written per run | {direct[0].Updated:N0} | {delayed[0].Updated:N0} | |");
             Console.WriteLine();
-            Console.WriteLine($"Months: {direct[0].Months}; write round trips per month: {(direct[0].RoundTrips - 2) / (double)direct[0].Months:F2} (two more per run: one takes the lease and readies the backup table, one gives the lease back).");
+            Console.WriteLine($"Months: {direct[0].Months}; write round trips per month: {(direct[0].RoundTrips - 2) / (double)direct[0].Months:F2} (two more per run: one takes the lease and readies the ledger and history tables, one gives the lease back).");
             Console.WriteLine($"Ratio delayed/direct (whole process): {BenchStats.Median(delayed.Select(r => r.WallMs)) / BenchStats.Median(direct.Select(r => r.WallMs)):F2}");
             Console.WriteLine();
 
@@ -183,13 +183,13 @@ internal sealed class BackfillBenchmark : IBenchmark
         return times;
     }
 
-    /// <summary>Every run must really write: empty the documents and backups again (not timed).</summary>
+    /// <summary>Every run must really write, as a first run does: empty the documents, the history and the ledger again (not timed).</summary>
     private static void Reset(string connectionString)
     {
         var builder = new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false };
         using var connection = new NpgsqlConnection(builder.ConnectionString);
         connection.Open();
-        foreach (string sql in new[] { "UPDATE trust_metrics SET community_data = NULL", "DROP TABLE IF EXISTS community_data_backups", "VACUUM ANALYZE trust_metrics" })
+        foreach (string sql in new[] { "UPDATE trust_metrics SET community_data = NULL", "DROP TABLE IF EXISTS community_data_history, community_loads", "VACUUM ANALYZE trust_metrics" })
         {
             using var reset = new NpgsqlCommand(sql, connection);
             reset.ExecuteNonQuery();

@@ -1,6 +1,10 @@
 namespace NhsCommunity.Database;
 
-/// <summary>The SQL the backfill shares between writing and restoring: the lease, the start-up lock and the backup table.</summary>
+/// <summary>
+/// The SQL the backfill shares between writing and restoring: the lease, the start-up lock and the schema checks.
+/// (Earlier versions kept previous values in a table community_data_backups; the history replaced it, and an
+/// existing one is left alone.)
+/// </summary>
 internal static class BackfillSql
 {
     /// <summary>
@@ -11,8 +15,6 @@ internal static class BackfillSql
     public const long LockKey = 0x4E485343;
 
     public const string LeaseTable = "community_backfill_lease";
-
-    public const string BackupTable = "community_data_backups";
 
     /// <summary>
     /// Creates the lease table if missing. Checked first rather than "IF NOT EXISTS" alone so that an
@@ -29,33 +31,6 @@ internal static class BackfillSql
                     acquired_at timestamptz NOT NULL,
                     expires_at timestamptz NOT NULL
                 );
-            END IF;
-        END
-        $create$
-        """;
-
-    /// <summary>
-    /// Creates the backup table and its index if missing. CREATE INDEX IF NOT EXISTS would take a share
-    /// lock on an existing table, which waits for (and can deadlock with) a month in flight; the check avoids it.
-    /// </summary>
-    public const string CreateBackupTables = """
-        DO $create$
-        BEGIN
-            IF to_regclass('community_data_backups') IS NULL THEN
-                CREATE TABLE IF NOT EXISTS community_data_backups (
-                    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-                    run_id uuid NOT NULL,
-                    trust_code varchar(3) NOT NULL,
-                    period date NOT NULL,
-                    data_type varchar(20) NOT NULL,
-                    column_name text NOT NULL,
-                    previous jsonb,
-                    previous_updated_at timestamptz,
-                    had_row boolean NOT NULL,
-                    saved_at timestamptz NOT NULL DEFAULT now(),
-                    restored_at timestamptz
-                );
-                CREATE INDEX IF NOT EXISTS community_data_backups_run_id ON community_data_backups (run_id);
             END IF;
         END
         $create$
@@ -127,22 +102,25 @@ internal static class BackfillSql
             """;
     }
 
-    /// <summary>Raises <see cref="NoTable"/> unless trust_metrics is a table: a restore checks this before creating its lease table.</summary>
+    /// <summary>
+    /// Raises <see cref="NoTable"/> unless trust_metrics is a table, and <see cref="NoHistory"/> unless the history
+    /// exists: a restore checks this before creating its lease table.
+    /// </summary>
     public const string CheckTable = $$"""
         DO $check$
         BEGIN
             IF to_regclass('trust_metrics') IS NULL OR (SELECT relkind FROM pg_class WHERE oid = to_regclass('trust_metrics')) NOT IN ('r', 'p') THEN
                 RAISE EXCEPTION 'no table trust_metrics' USING ERRCODE = '{{NoTable}}';
             END IF;
-            IF to_regclass('community_data_backups') IS NULL THEN
-                RAISE EXCEPTION 'no table community_data_backups' USING ERRCODE = '{{NoBackups}}';
+            IF to_regclass('community_data_history') IS NULL THEN
+                RAISE EXCEPTION 'no table community_data_history' USING ERRCODE = '{{NoHistory}}';
             END IF;
         END
         $check$
         """;
 
-    /// <summary>The SQLSTATE of <see cref="CheckTable"/> when no backfill ever saved anything in this database.</summary>
-    public const string NoBackups = "NCS04";
+    /// <summary>The SQLSTATE of <see cref="CheckTable"/> when no backfill ever wrote to this database (it has no history).</summary>
+    public const string NoHistory = "NCS04";
 
     public const string TakeLock = "SELECT pg_advisory_xact_lock($1)";
 

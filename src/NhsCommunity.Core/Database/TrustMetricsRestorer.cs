@@ -3,10 +3,11 @@ using Npgsql;
 namespace NhsCommunity.Database;
 
 /// <summary>
-/// Undoes a backfill run from community_data_backups, in one transaction while holding the backfill
-/// lease (so it never interleaves with a backfill): rows it changed get their previous value and
-/// updated_at back exactly (NULL where there was none), rows it inserted are deleted, and the run's
-/// backups are marked restored so a second restore does nothing.
+/// Undoes a backfill run from community_data_history, in one transaction while holding the backfill
+/// lease (so it never interleaves with a backfill): each trust-month the run wrote gets back the version
+/// just before the run's first write of it, document and updated_at exactly (NULL where there was none),
+/// rows it inserted are deleted, and every row put back gets a 'Restore' version under the run's id, which
+/// is what makes a second restore of the run do nothing.
 /// </summary>
 public sealed class TrustMetricsRestorer
 {
@@ -56,7 +57,8 @@ public sealed class TrustMetricsRestorer
 
             var columns = new List<string>();
             await using (var find = new NpgsqlCommand(
-                "SELECT DISTINCT column_name FROM community_data_backups WHERE run_id = $1 AND restored_at IS NULL ORDER BY 1", connection))
+                $"SELECT DISTINCT w.column_name FROM community_data_history w WHERE w.run_id = $1 AND w.kind = 'Write' AND {NotRestored("w", "$1")} ORDER BY 1",
+                connection))
             {
                 find.CommandTimeout = ClientTimeout;
                 find.Parameters.Add(new NpgsqlParameter { Value = runId });
@@ -69,7 +71,7 @@ public sealed class TrustMetricsRestorer
 
             if (columns.Count == 0)
             {
-                throw new KeyNotFoundException($"{_database.Description} holds nothing to restore for run {runId}: no backfill saved values under it, or it was restored already.");
+                throw new KeyNotFoundException($"{_database.Description} holds nothing to restore for run {runId}: no backfill wrote a version under it in community_data_history, or it was restored already.");
             }
 
             if (!Force)
@@ -110,14 +112,14 @@ public sealed class TrustMetricsRestorer
                 $"{_database.Description} has no table trust_metrics (on its search path), so there is nothing to restore there, and nothing was created. Check that the connection names the right database.",
                 e);
         }
-        catch (PostgresException e) when (e.SqlState == BackfillSql.NoBackups)
+        catch (PostgresException e) when (e.SqlState == BackfillSql.NoHistory)
         {
-            throw new KeyNotFoundException($"{_database.Description} holds nothing to restore for run {runId}: no backfill ever saved values there (it has no community_data_backups table). Check that the connection names the database the run wrote to.", e);
+            throw new KeyNotFoundException($"{_database.Description} holds nothing to restore for run {runId}: no backfill ever wrote there (it has no community_data_history table). Check that the connection names the database the run wrote to.", e);
         }
         catch (PostgresException e) when (e.SqlState == InsufficientPrivilege)
         {
             throw new DatabasePermissionException(
-                $"{what} on {_database.Description} was refused: {e.MessageText}. Nothing was restored. The user needs SELECT, UPDATE and DELETE on trust_metrics, SELECT and UPDATE on community_data_backups and community_data_history, INSERT on community_data_history, and INSERT, UPDATE and DELETE on community_backfill_lease: ask the database's owner to grant them, or restore as a user who has them.",
+                $"{what} on {_database.Description} was refused: {e.MessageText}. Nothing was restored. The user needs SELECT, UPDATE and DELETE on trust_metrics, SELECT, INSERT and UPDATE on community_data_history, and INSERT, UPDATE and DELETE on community_backfill_lease: ask the database's owner to grant them, or restore as a user who has them.",
                 e);
         }
         catch (Exception e) when (DatabaseWaits.IsTimeout(e) && !cancellationToken.IsCancellationRequested)
@@ -126,7 +128,7 @@ public sealed class TrustMetricsRestorer
         }
         catch (PostgresException e) when (e.SqlState.StartsWith("42", StringComparison.Ordinal))
         {
-            // 42703 and the like: the backups name a column trust_metrics no longer has.
+            // 42703 and the like: the history names a column trust_metrics no longer has.
             throw new TrustMetricsWriteException($"{what} on {_database.Description} failed: {e.MessageText}. Nothing was restored.", e);
         }
         catch (NpgsqlException e)
@@ -141,13 +143,13 @@ public sealed class TrustMetricsRestorer
 
     private const string InsufficientPrivilege = "42501";
 
-    private static readonly string[] RestoredTables = ["trust_metrics", BackfillSql.BackupTable, BackfillSql.LeaseTable, NhsCommunity.Ledger.LedgerSql.HistoryTable];
+    private static readonly string[] RestoredTables = ["trust_metrics", NhsCommunity.Ledger.LedgerSql.HistoryTable, BackfillSql.LeaseTable];
 
     private int ClientTimeout => DatabaseWaits.ClientSeconds(_database.Timeout > LockTimeout ? _database.Timeout : LockTimeout);
 
     /// <summary>
-    /// One start-up round trip: under the start-up lock, check that trust_metrics and the backup table exist (so
-    /// a database no backfill ever wrote to gets no lease table), create the lease table if missing, try to take
+    /// One start-up round trip: under the start-up lock, check that trust_metrics and the history exist (so a
+    /// database no backfill ever wrote to gets no lease table), create the lease table if missing, try to take
     /// the lease, read who holds it.
     /// </summary>
     private static async Task<LeaseHolder?> TryTakeAsync(NpgsqlConnection connection, BackfillLease lease, TimeSpan left, TimeSpan timeout, CancellationToken cancellationToken)
@@ -162,7 +164,6 @@ public sealed class TrustMetricsRestorer
                 new NpgsqlBatchCommand(BackfillSql.TakeLock) { Parameters = { new NpgsqlParameter { Value = BackfillSql.LockKey } } },
                 new NpgsqlBatchCommand(BackfillSql.CheckTable),
                 new NpgsqlBatchCommand(BackfillSql.CreateLeaseTable),
-                new NpgsqlBatchCommand(NhsCommunity.Ledger.LedgerSql.CreateTables),
             },
         };
         foreach (NpgsqlBatchCommand take in lease.TakeCommands())
@@ -183,8 +184,8 @@ public sealed class TrustMetricsRestorer
     }
 
     /// <summary>
-    /// Runs that saved a backup of one of this run's rows after this run did, and have not been restored: they
-    /// changed the row again, so putting back this run's previous value would throw their value away.
+    /// Runs that wrote a version of one of this run's rows after this run did, and have not been restored: they
+    /// changed the row again, so putting back the value this run found would throw their value away.
     /// </summary>
     private async Task<IReadOnlyList<LaterRun>> LaterRunsAsync(NpgsqlConnection connection, Guid runId, CancellationToken cancellationToken)
     {
@@ -203,23 +204,26 @@ public sealed class TrustMetricsRestorer
     }
 
     // $1 = the run, $2 and $3 = the usual data type and column (left out of the row names when they are those).
-    private const string LaterRunsSql = """
+    // A later run is one whose write of the same trust-month came after this run's last write of it (ids grow
+    // with time: runs never interleave) and has not been restored itself.
+    private static readonly string LaterRunsSql = $"""
         WITH mine AS (
-            SELECT trust_code, period, data_type, column_name, max(id) AS last_id
-            FROM community_data_backups
-            WHERE run_id = $1 AND restored_at IS NULL
-            GROUP BY trust_code, period, data_type, column_name
+            SELECT w.trust_code, w.period, w.data_type, w.column_name, max(w.id) AS last_id
+            FROM community_data_history w
+            WHERE w.run_id = $1 AND w.kind = 'Write' AND {NotRestored("w", "$1")}
+            GROUP BY w.trust_code, w.period, w.data_type, w.column_name
         ),
         later AS (
             SELECT DISTINCT l.run_id, m.trust_code, m.period, m.data_type, m.column_name
             FROM mine m
-            JOIN community_data_backups l
+            JOIN community_data_history l
               ON l.trust_code = m.trust_code AND l.period = m.period AND l.data_type = m.data_type AND l.column_name = m.column_name
-             AND l.id > m.last_id AND l.run_id <> $1 AND l.restored_at IS NULL
+             AND l.id > m.last_id AND l.kind = 'Write' AND l.run_id <> $1
+            WHERE {NotRestored("l", "l.run_id")}
         )
         SELECT l.run_id,
-               (SELECT min(b.saved_at) FROM community_data_backups b WHERE b.run_id = l.run_id),
-               array_agg(l.trust_code::text || ' ' || to_char(l.period, 'YYYY-MM')
+               (SELECT min(w.valid_from) FROM community_data_history w WHERE w.run_id = l.run_id AND w.kind = 'Write'),
+               array_agg(l.trust_code || ' ' || to_char(l.period, 'YYYY-MM')
                          || CASE WHEN l.data_type = $2 THEN '' ELSE ' ' || l.data_type END
                          || CASE WHEN l.column_name = $3 THEN '' ELSE ' ' || l.column_name END
                          ORDER BY l.period, l.trust_code, l.data_type, l.column_name)
@@ -242,18 +246,32 @@ public sealed class TrustMetricsRestorer
         }
     }
 
-    // The earliest backup of a row within the run is the value before the run touched it. Every row the restore
-    // changes gets a new history version ('Restore', from now()); a trust-month with no history yet (a run made
-    // before the history existed) first gets the value it had until now as its 'Before' version.
+    // The version just before the run's first write of a trust-month is the value the run found: put back exactly
+    // (its document and updated_at; no row then means the run inserted the row, which is deleted). Every row the
+    // restore changes gets a new history version ('Restore', from now(), under the restored run's id), which is
+    // also what marks the trust-month restored. Versions are ordered by valid_from, then id: a trust-month's
+    // first 'Before' version (from -infinity) shares its statement with the write after it.
     private static string RestoreSql(string column) => $"""
-        WITH b AS (
-            SELECT DISTINCT ON (trust_code, period, data_type) trust_code, period, data_type, previous, previous_updated_at, had_row
-            FROM community_data_backups
-            WHERE run_id = $1 AND column_name = $2 AND restored_at IS NULL
-            ORDER BY trust_code, period, data_type, id
+        WITH first_write AS (
+            SELECT DISTINCT ON (w.trust_code, w.period, w.data_type) w.trust_code, w.period, w.data_type, w.valid_from, w.id
+            FROM community_data_history w
+            WHERE w.run_id = $1 AND w.kind = 'Write' AND w.column_name = $2 AND {NotRestored("w", "$1")}
+            ORDER BY w.trust_code, w.period, w.data_type, w.valid_from, w.id
+        ),
+        b AS (
+            SELECT f.trust_code, f.period, f.data_type, p.document AS previous, p.row_updated_at AS previous_updated_at, p.had_row
+            FROM first_write f
+            CROSS JOIN LATERAL (
+                SELECT h.document, h.row_updated_at, h.had_row
+                FROM community_data_history h
+                WHERE h.trust_code = f.trust_code AND h.period = f.period AND h.data_type = f.data_type AND h.column_name = $2
+                  AND (h.valid_from, h.id) < (f.valid_from, f.id)
+                ORDER BY h.valid_from DESC, h.id DESC
+                LIMIT 1
+            ) p
         ),
         current_rows AS (
-            SELECT m.trust_code::text AS trust_code, m.period, m.data_type::text AS data_type, m.{column} AS document, m.updated_at,
+            SELECT m.trust_code::text AS trust_code, m.period, m.data_type::text AS data_type,
                    m.trust_name::text AS trust_name, m.icb_code::text AS icb_code, m.icb_name::text AS icb_name, b.previous, b.previous_updated_at, b.had_row
             FROM trust_metrics m JOIN b ON m.trust_code = b.trust_code AND m.period = b.period AND m.data_type = b.data_type
         ),
@@ -268,22 +286,10 @@ public sealed class TrustMetricsRestorer
             WHERE NOT b.had_row AND m.trust_code = b.trust_code AND m.period = b.period AND m.data_type = b.data_type
             RETURNING m.trust_code, m.period, m.data_type, 'Removed' AS status
         ),
-        marked AS (
-            UPDATE community_data_backups SET restored_at = now()
-            WHERE run_id = $1 AND column_name = $2 AND restored_at IS NULL
-        ),
         closed AS (
             UPDATE community_data_history h SET valid_to = now()
             FROM current_rows c
             WHERE h.trust_code = c.trust_code AND h.period = c.period AND h.data_type = c.data_type AND h.column_name = $2 AND h.valid_to = 'infinity'
-        ),
-        first_seen AS (
-            INSERT INTO community_data_history (trust_code, period, data_type, column_name, kind, had_row, document,
-                                                trust_name, icb_code, icb_name, row_updated_at, valid_from, valid_to)
-            SELECT c.trust_code, c.period, c.data_type, $2, 'Before', true, c.document, c.trust_name, c.icb_code, c.icb_name, c.updated_at, '-infinity', now()
-            FROM current_rows c
-            WHERE NOT EXISTS (SELECT 1 FROM community_data_history h
-                              WHERE h.trust_code = c.trust_code AND h.period = c.period AND h.data_type = c.data_type AND h.column_name = $2)
         ),
         versions AS (
             INSERT INTO community_data_history (trust_code, period, data_type, column_name, kind, had_row, document,
@@ -296,5 +302,15 @@ public sealed class TrustMetricsRestorer
         UNION ALL
         SELECT trust_code::text, period, data_type::text, status FROM removed
         ORDER BY 2, 1
+        """;
+
+    /// <summary>
+    /// SQL true when the trust-month of history version <paramref name="alias"/> has no 'Restore' version of
+    /// <paramref name="run"/> (an expression for a run id): a restore of a run writes one for every row it puts back.
+    /// </summary>
+    private static string NotRestored(string alias, string run) => $"""
+        NOT EXISTS (SELECT 1 FROM community_data_history r
+                    WHERE r.run_id = {run} AND r.kind = 'Restore' AND r.trust_code = {alias}.trust_code AND r.period = {alias}.period
+                      AND r.data_type = {alias}.data_type AND r.column_name = {alias}.column_name)
         """;
 }

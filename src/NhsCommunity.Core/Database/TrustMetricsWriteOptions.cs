@@ -15,7 +15,7 @@ public sealed record TrustMetricsWriteOptions
     /// <summary>Insert rows for trusts/periods not in trust_metrics (needs the document's trust name).</summary>
     public bool AddMissingRows { get; init; }
 
-    /// <summary>The id under which previous values are kept, for Restore-TrustMetrics.</summary>
+    /// <summary>The id the run's history versions carry, for Restore-TrustMetrics.</summary>
     public Guid RunId { get; init; } = Guid.NewGuid();
 
     /// <summary>

@@ -3,7 +3,7 @@ namespace NhsCommunity.Database;
 /// <summary>What a backfill did with one document.</summary>
 public enum TrustMetricsWriteStatus
 {
-    /// <summary>The stored document differed (or was empty) and was replaced; the previous value is kept under the run id.</summary>
+    /// <summary>The stored document differed (or was empty) and was replaced; the previous value stays in the history.</summary>
     Updated,
 
     /// <summary>The stored document is already this one: nothing was written.</summary>

@@ -8,9 +8,9 @@ namespace NhsCommunity.Database;
 
 /// <summary>
 /// Writes community_data documents into existing trust_metrics rows, one month at a time: each month is
-/// ONE batch sent in ONE round trip and run as ONE implicit transaction (renew the run's lease; keep the
-/// previous value of every row it changes; update only rows whose stored jsonb differs; optionally insert
-/// missing rows), so a month is written whole or not at all. The run takes the backfill lease in
+/// ONE batch sent in ONE round trip and run as ONE implicit transaction (renew the run's lease; update only
+/// rows whose stored jsonb differs; optionally insert missing rows; keep each change as a history version),
+/// so a month is written whole or not at all. The run takes the backfill lease in
 /// <see cref="PrepareAsync"/> and gives it back in <see cref="ReleaseAsync"/> (or on dispose), so two runs
 /// on one database never interleave. Nothing relies on session state (no prepared statements, temporary
 /// tables or session locks), which is what transaction-mode poolers such as Supabase's port 6543 need.
@@ -56,7 +56,7 @@ public sealed class TrustMetricsWriter : IAsyncDisposable
     public Guid RunId => _options.RunId;
 
     /// <summary>
-    /// Once per run, before the first month, in one round trip: creates the lease and backup tables if
+    /// Once per run, before the first month, in one round trip: creates the lease, ledger and history tables if
     /// missing, takes the backfill lease and checks that the column exists and is jsonb. While another run
     /// holds the lease it tries again with back-off for up to <see cref="TrustMetricsWriteOptions.LockTimeout"/>.
     /// Throws <see cref="DatabaseUnavailableException"/>, <see cref="BackfillLockedException"/> (naming the
@@ -257,7 +257,7 @@ public sealed class TrustMetricsWriter : IAsyncDisposable
     private string Reason(TrustMetricsWriteStatus status, bool wasEmpty, bool trustKnown, bool hasName, DateTime month) => status switch
     {
         TrustMetricsWriteStatus.Updated when wasEmpty => $"{_options.Column} was empty; filled",
-        TrustMetricsWriteStatus.Updated => $"{_options.Column} differed; replaced (previous value kept under the run id)",
+        TrustMetricsWriteStatus.Updated => $"{_options.Column} differed; replaced (previous value kept in the history)",
         TrustMetricsWriteStatus.Unchanged => $"{_options.Column} already holds this document",
         TrustMetricsWriteStatus.Inserted => $"no row for {month:yyyy-MM}; inserted (ICB from the trust's other rows where there are any)",
         TrustMetricsWriteStatus.NotInDatabase when _options.AddMissingRows && !hasName => "no row for this trust and month, and the document has no trust name to insert one with",
@@ -288,10 +288,6 @@ public sealed class TrustMetricsWriter : IAsyncDisposable
             changed AS (
                 SELECT * FROM existing WHERE previous IS DISTINCT FROM document
             ),
-            saved AS (
-                INSERT INTO community_data_backups (run_id, trust_code, period, data_type, column_name, previous, previous_updated_at, had_row)
-                SELECT $6, trust_code, $4, $5, $7, previous, previous_updated_at, true FROM changed
-            ),
             updated AS (
                 UPDATE trust_metrics m SET {_column} = c.document, updated_at = now()
                 FROM changed c WHERE m.id = c.id
@@ -308,10 +304,6 @@ public sealed class TrustMetricsWriter : IAsyncDisposable
                 ) icb ON true
                 WHERE $8 AND i.trust_name <> '' AND NOT EXISTS (SELECT 1 FROM existing e WHERE e.trust_code = i.trust_code)
                 RETURNING trust_code, trust_name::text AS trust_name, icb_code::text AS icb_code, icb_name::text AS icb_name, {_column} AS document
-            ),
-            saved_inserted AS (
-                INSERT INTO community_data_backups (run_id, trust_code, period, data_type, column_name, previous, previous_updated_at, had_row)
-                SELECT $6, trust_code, $4, $5, $7, NULL, NULL, false FROM inserted
             ),
             ledger AS (
                 INSERT INTO community_loads (run_id, loaded_at, loaded_by, file_name, sha256, period, published, outcome,
@@ -430,7 +422,6 @@ public sealed class TrustMetricsWriter : IAsyncDisposable
                 new NpgsqlBatchCommand(BackfillSql.TakeLock) { Parameters = { new NpgsqlParameter { Value = BackfillSql.LockKey } } },
                 new NpgsqlBatchCommand(BackfillSql.CheckSchema(_options.Column)),
                 new NpgsqlBatchCommand(BackfillSql.CreateLeaseTable),
-                new NpgsqlBatchCommand(BackfillSql.CreateBackupTables),
                 new NpgsqlBatchCommand(LedgerSql.CreateTables),
             },
         };
@@ -484,7 +475,7 @@ public sealed class TrustMetricsWriter : IAsyncDisposable
     private static TimeSpan Longer(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
     /// <summary>The tables a month writes: what a timed-out month may have waited for.</summary>
-    private static readonly string[] WrittenTables = ["trust_metrics", BackfillSql.BackupTable, BackfillSql.LeaseTable, LedgerSql.LoadsTable, LedgerSql.HistoryTable];
+    private static readonly string[] WrittenTables = ["trust_metrics", BackfillSql.LeaseTable, LedgerSql.LoadsTable, LedgerSql.HistoryTable];
 
     private async Task<NpgsqlConnection> ConnectionAsync(CancellationToken cancellationToken) =>
         _connection ??= await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);

@@ -5,7 +5,7 @@ namespace NhsCommunity.Ledger;
 
 /// <summary>
 /// The tables of the load ledger and the history, and the as-of relation read from them. The backfill creates
-/// them in its start-up batch beside the lease and backup tables, after the schema check, so a wrong database
+/// them in its start-up batch beside the lease table, after the schema check, so a wrong database
 /// gets nothing.
 /// </summary>
 public static class LedgerSql

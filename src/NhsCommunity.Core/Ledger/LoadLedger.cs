@@ -20,8 +20,22 @@ public static class LoadLedger
     /// <paramref name="dataType"/> rows and <paramref name="column"/>, its first such load. Empty when the ledger
     /// table does not exist yet (nothing is created).
     /// </summary>
-    public static async Task<IReadOnlyDictionary<string, PreviousLoad>> LoadedBeforeAsync(
-        DatabaseTarget database, IReadOnlyCollection<string> hashes, string dataType, string column, CancellationToken cancellationToken)
+    public static Task<IReadOnlyDictionary<string, PreviousLoad>> LoadedBeforeAsync(
+        DatabaseTarget database, IReadOnlyCollection<string> hashes, string dataType, string column, CancellationToken cancellationToken) =>
+        ByHashAsync(database, hashes, "outcome IN ('Loaded', 'Unchanged')", dataType, column, cancellationToken);
+
+    /// <summary>
+    /// For each of <paramref name="hashes"/> recorded Superseded before (with its month and edition) for this database's
+    /// <paramref name="dataType"/> rows and <paramref name="column"/>: the month and edition those bytes hold, so the
+    /// file need not be opened again to find it older than the edition standing. Empty when the ledger does not exist.
+    /// </summary>
+    public static Task<IReadOnlyDictionary<string, PreviousLoad>> SupersededBeforeAsync(
+        DatabaseTarget database, IReadOnlyCollection<string> hashes, string dataType, string column, CancellationToken cancellationToken) =>
+        ByHashAsync(database, hashes, "outcome = 'Superseded' AND period IS NOT NULL AND published IS NOT NULL", dataType, column, cancellationToken);
+
+    /// <summary>The first ledger row of each hash that <paramref name="outcomes"/> (SQL, a constant) selects.</summary>
+    private static async Task<IReadOnlyDictionary<string, PreviousLoad>> ByHashAsync(
+        DatabaseTarget database, IReadOnlyCollection<string> hashes, string outcomes, string dataType, string column, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(database);
         var found = new Dictionary<string, PreviousLoad>(StringComparer.Ordinal);
@@ -36,10 +50,11 @@ public static class LoadLedger
             return found;
         }
 
-        await using var find = new NpgsqlCommand("""
+        // The outcomes stand in the text, so the hash index (partial, on successful loads) serves that lookup.
+        await using var find = new NpgsqlCommand($"""
             SELECT DISTINCT ON (sha256) sha256, file_name, period, published, run_id, loaded_at
             FROM community_loads
-            WHERE sha256 = ANY($1) AND outcome IN ('Loaded', 'Unchanged') AND data_type = $2 AND column_name = $3
+            WHERE sha256 = ANY($1) AND {outcomes} AND data_type = $2 AND column_name = $3
             ORDER BY sha256, id
             """, connection)
         {
@@ -59,6 +74,49 @@ public static class LoadLedger
                 reader.IsDBNull(3) ? null : reader.GetDateTime(3),
                 reader.GetGuid(4),
                 reader.GetFieldValue<DateTimeOffset>(5));
+        }
+
+        return found;
+    }
+
+    /// <summary>
+    /// For each month with a successful load (Loaded or Unchanged) into this database's <paramref name="dataType"/>
+    /// rows and <paramref name="column"/>, the edition that stands there: its latest such load whose run has not
+    /// been restored since. Empty when the ledger or the history does not exist yet (nothing is created).
+    /// </summary>
+    public static async Task<IReadOnlyDictionary<DateTime, PreviousLoad>> StandingEditionsAsync(
+        DatabaseTarget database, string dataType, string column, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        var found = new Dictionary<DateTime, PreviousLoad>();
+        await using NpgsqlConnection connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var find = new NpgsqlCommand("""
+            SELECT DISTINCT ON (l.period) l.file_name, l.period, l.published, l.run_id, l.loaded_at
+            FROM community_loads l
+            WHERE l.outcome IN ('Loaded', 'Unchanged') AND l.period IS NOT NULL AND l.data_type = $1 AND l.column_name = $2
+              AND NOT EXISTS (SELECT 1 FROM community_data_history h
+                              WHERE h.run_id = l.run_id AND h.kind = 'Restore' AND h.period = l.period AND h.data_type = $1 AND h.column_name = $2)
+            ORDER BY l.period, l.id DESC
+            """, connection)
+        {
+            Parameters = { new NpgsqlParameter { Value = dataType }, new NpgsqlParameter { Value = column } },
+        };
+        if (!await LedgerSql.ExistsAsync(connection, LedgerSql.LoadsTable, cancellationToken).ConfigureAwait(false)
+            || !await LedgerSql.ExistsAsync(connection, LedgerSql.HistoryTable, cancellationToken).ConfigureAwait(false))
+        {
+            return found;
+        }
+
+        await using NpgsqlDataReader reader = await find.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            DateTime period = reader.GetDateTime(1);
+            found[period] = new PreviousLoad(
+                reader.GetString(0),
+                period,
+                reader.IsDBNull(2) ? null : reader.GetDateTime(2),
+                reader.GetGuid(3),
+                reader.GetFieldValue<DateTimeOffset>(4));
         }
 
         return found;

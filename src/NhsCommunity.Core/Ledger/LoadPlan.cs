@@ -5,27 +5,37 @@ namespace NhsCommunity.Ledger;
 
 /// <summary>
 /// What one folder run does with each workbook, for the ledger: hashed first; skipped as AlreadyLoaded when its
-/// bytes were loaded before (never opened); otherwise read, and then either the edition its month is written
-/// from (its row goes in the month's transaction), Superseded by a later edition, or Failed. Collects the rows
-/// that are written outside a month's transaction.
+/// bytes were loaded before (never opened); otherwise read, and then Superseded when it is older than the edition
+/// loaded for its month before (not written), or else the edition its month is written from (its row goes in the
+/// month's transaction), Superseded by a later edition in the same run, or Failed. Collects the rows that are
+/// written outside a month's transaction.
 /// </summary>
 public sealed class LoadPlan
 {
     private readonly List<LoadFile> _toRead = [];
     private readonly Dictionary<string, LoadFile> _read = new(StringComparer.Ordinal);
     private readonly List<LoadEntry> _entries = [];
+    private readonly IReadOnlyDictionary<DateTime, PreviousLoad> _standing;
 
     // Read files whose row is already among the entries (their month failed).
     private readonly HashSet<string> _settled = new(StringComparer.Ordinal);
 
     /// <summary>
     /// Splits <paramref name="files"/> into those to read and those already loaded (<paramref name="loadedBefore"/>,
-    /// by hash), which become AlreadyLoaded rows with the month and edition of their earlier load.
+    /// by hash), which become AlreadyLoaded rows with the month and edition of their earlier load. With the editions
+    /// standing in the database (<see cref="LoadLedger.StandingEditionsAsync"/>, by month), files read later are
+    /// checked against them (<see cref="Read"/>), and bytes found older before (<paramref name="supersededBefore"/>,
+    /// by hash) that are still older are Superseded again without being opened. Neither is given under -Force.
     /// </summary>
-    public LoadPlan(IEnumerable<LoadFile> files, IReadOnlyDictionary<string, PreviousLoad> loadedBefore)
+    public LoadPlan(
+        IEnumerable<LoadFile> files,
+        IReadOnlyDictionary<string, PreviousLoad> loadedBefore,
+        IReadOnlyDictionary<DateTime, PreviousLoad>? standing = null,
+        IReadOnlyDictionary<string, PreviousLoad>? supersededBefore = null)
     {
         ArgumentNullException.ThrowIfNull(files);
         ArgumentNullException.ThrowIfNull(loadedBefore);
+        _standing = standing ?? new Dictionary<DateTime, PreviousLoad>();
         foreach (LoadFile file in files)
         {
             if (loadedBefore.TryGetValue(file.Sha256, out PreviousLoad? before))
@@ -34,6 +44,11 @@ public sealed class LoadPlan
                     file with { Period = before.Period, Published = before.Published },
                     LoadOutcome.AlreadyLoaded,
                     string.Create(CultureInfo.InvariantCulture, $"the same bytes were loaded as '{before.FileName}' by run {before.RunId} at {before.LoadedAt.ToUniversalTime():yyyy-MM-dd HH:mm:ss} UTC; -Force reads it again")));
+            }
+            else if (supersededBefore is not null && supersededBefore.TryGetValue(file.Sha256, out PreviousLoad? older)
+                && OlderThanStanding(older.Period!.Value, older.Published!.Value) is { } reason)
+            {
+                _entries.Add(new LoadEntry(file with { Period = older.Period, Published = older.Published }, LoadOutcome.Superseded, reason + " (the same bytes were read before: not opened)"));
             }
             else
             {
@@ -51,11 +66,32 @@ public sealed class LoadPlan
     /// <summary>The rows for the short ledger statement at the end of the run (AlreadyLoaded, Superseded, Failed).</summary>
     public IReadOnlyList<LoadEntry> Entries => _entries;
 
-    public void Read(LoadFile file, DateTime period, DateTime? published)
+    /// <summary>
+    /// A file was read: its month and edition. An edition published before the one its month was loaded from in an
+    /// earlier run is Superseded (returned, so its reason can be shown) and must not be written; otherwise null.
+    /// </summary>
+    public LoadEntry? Read(LoadFile file, DateTime period, DateTime? published)
     {
         ArgumentNullException.ThrowIfNull(file);
-        _read[file.Path] = file with { Period = new DateTime(period.Year, period.Month, 1), Published = published?.Date };
+        var month = new DateTime(period.Year, period.Month, 1);
+        LoadFile read = file with { Period = month, Published = published?.Date };
+        if (read.Published is { } date && OlderThanStanding(month, date) is { } reason)
+        {
+            var superseded = new LoadEntry(read, LoadOutcome.Superseded, reason);
+            _entries.Add(superseded);
+            return superseded;
+        }
+
+        _read[file.Path] = read;
+        return null;
     }
+
+    /// <summary>Why an edition of <paramref name="month"/> published on <paramref name="published"/> is not written, or null when it is not older than the one standing.</summary>
+    private string? OlderThanStanding(DateTime month, DateTime published) =>
+        _standing.TryGetValue(month, out PreviousLoad? standing) && standing.Published is { } later && published < later
+            ? string.Create(CultureInfo.InvariantCulture,
+                $"{month:yyyy-MM} was loaded from the later edition '{standing.FileName}' (published {later:yyyy-MM-dd}) by run {standing.RunId} at {standing.LoadedAt.ToUniversalTime():yyyy-MM-dd HH:mm:ss} UTC; this edition (published {published:yyyy-MM-dd}) is older and was not written; -Force writes it over the later one")
+            : null;
 
     public void Failed(LoadFile file, string reason)
     {

@@ -35,6 +35,9 @@ public sealed class InvokeCommunityBackfillCommand : TrustMetricsWriteCommandBas
     private TrustMetricsWriter? _writer;
     private LoadPlan? _plan;
 
+    // Whether any workbook read is to be written (one older than the edition loaded is not).
+    private bool _anyToWrite;
+
     /// <summary>Workbooks, or folders of workbooks; wildcards allowed.</summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true)]
     [ValidateNotNullOrEmpty]
@@ -84,10 +87,7 @@ public sealed class InvokeCommunityBackfillCommand : TrustMetricsWriteCommandBas
 
     private void Read()
     {
-        IReadOnlyDictionary<string, PreviousLoad> loadedBefore = Force
-            ? new Dictionary<string, PreviousLoad>()
-            : AskDatabase(() => LoadLedger.LoadedBeforeAsync(Database, _files.Select(f => f.Sha256).Distinct().ToList(), DataType, Column, CancellationToken));
-        var plan = _plan = new LoadPlan(_files, loadedBefore);
+        var plan = _plan = Force ? new LoadPlan(_files, new Dictionary<string, PreviousLoad>()) : AskDatabase(PlanAsync);
         foreach (LoadEntry skipped in plan.Entries)
         {
             WriteVerbose($"'{skipped.File.FileName}' not read: {skipped.Reason}.");
@@ -111,9 +111,16 @@ public sealed class InvokeCommunityBackfillCommand : TrustMetricsWriteCommandBas
             }
 
             _tally.FileRead();
-            _tally.MonthFound(content.Period);
+
             // The ledger keeps the hash of the bytes parsed: the file may have been replaced since it was hashed.
-            plan.Read(file with { Sha256 = sha256 }, content.Period, content.LastUpdated);
+            if (plan.Read(file with { Sha256 = sha256 }, content.Period, content.LastUpdated) is { } superseded)
+            {
+                WriteWarning($"'{file.FileName}' not written: {superseded.Reason}.");
+                continue;
+            }
+
+            _tally.MonthFound(content.Period);
+            _anyToWrite = true;
             WriteVerbose(string.Create(CultureInfo.InvariantCulture, $"Read '{file.Path}': {content.Period:yyyy-MM}, {content.Records.Count} records."));
             foreach (CommunityRecord record in content.Records)
             {
@@ -123,13 +130,32 @@ public sealed class InvokeCommunityBackfillCommand : TrustMetricsWriteCommandBas
         }
     }
 
+    /// <summary>
+    /// What the ledger says of the files: loaded before (by hash). Only when some are not: the edition standing for
+    /// each month, so an older edition is not written over it, and which of the others were found older before.
+    /// </summary>
+    private async Task<LoadPlan> PlanAsync()
+    {
+        List<string> hashes = _files.Select(f => f.Sha256).Distinct().ToList();
+        IReadOnlyDictionary<string, PreviousLoad> loadedBefore = await LoadLedger.LoadedBeforeAsync(Database, hashes, DataType, Column, CancellationToken).ConfigureAwait(false);
+        List<string> unknown = hashes.Where(h => !loadedBefore.ContainsKey(h)).ToList();
+        if (unknown.Count == 0)
+        {
+            return new LoadPlan(_files, loadedBefore);
+        }
+
+        IReadOnlyDictionary<DateTime, PreviousLoad> standing = await LoadLedger.StandingEditionsAsync(Database, DataType, Column, CancellationToken).ConfigureAwait(false);
+        IReadOnlyDictionary<string, PreviousLoad> supersededBefore = await LoadLedger.SupersededBeforeAsync(Database, unknown, DataType, Column, CancellationToken).ConfigureAwait(false);
+        return new LoadPlan(_files, loadedBefore, standing, supersededBefore);
+    }
+
     protected override void EndProcessing()
     {
         try
         {
             Read();
             _tally.FilesAlreadyLoaded(_plan!.AlreadyLoaded);
-            if (_plan.ToRead.Count > 0)
+            if (_anyToWrite)
             {
                 Map();
             }

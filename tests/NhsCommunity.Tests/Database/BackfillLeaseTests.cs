@@ -51,7 +51,7 @@ public class BackfillLeaseTests
             }
 
             Assert.Equal(before, db.RowVersions());
-            Assert.Equal("0", db.Scalar($"SELECT count(*) FROM community_data_backups WHERE run_id = '{second.RunId}'"));
+            Assert.Equal("0", db.Scalar($"SELECT count(*) FROM community_data_history WHERE run_id = '{second.RunId}'"));
             Assert.Equal(first.RunId.ToString(), db.Scalar("SELECT run_id FROM community_backfill_lease"));
 
             foreach (var (month, documents) in a.Skip(1))
@@ -104,7 +104,7 @@ public class BackfillLeaseTests
             // Run B's start-up now waits on the lease row, which A's month keeps locked.
             runB = Task.Run(() => db.WriteAsync(second, b));
             Assert.True(WaitUntil(db, WaitingBackends(2)), "run B never waited for run A");
-            Assert.Equal("0", db.Scalar($"SELECT count(*) FROM community_data_backups WHERE run_id = '{second.RunId}'"));
+            Assert.Equal("0", db.Scalar($"SELECT count(*) FROM community_data_history WHERE run_id = '{second.RunId}'"));
             Assert.Equal(october, db.MonthState(months[2]));
             hold.Rollback();
         }
@@ -187,7 +187,7 @@ public class BackfillLeaseTests
             Assert.Contains(takenOver ? $"(another backfill, run {thief}, started " : "(the lease row was removed)", next.Failure!.Message, StringComparison.Ordinal);
             Assert.Equal(0, next.RoundTrips);
             Assert.Equal(october, db.MonthState(oct));
-            Assert.Equal("0", db.Scalar("SELECT count(*) FROM community_data_backups WHERE period <> '2024-08-01'"));
+            Assert.Equal("0", db.Scalar("SELECT count(*) FROM community_data_history WHERE period <> '2024-08-01'"));
         }
 
         // Releasing never removes another run's lease.
@@ -263,22 +263,22 @@ public class BackfillLeaseTests
     }
 
     /// <summary>
-    /// Each run's backups (one per row it changed, numbered and timed as its months' transactions wrote
-    /// them) form a block: all of the first run's precede all of the second's.
+    /// Each run's history versions (one per row it changed, numbered and timed as its months' transactions
+    /// wrote them) form a block: all of the first run's precede all of the second's.
     /// </summary>
     internal static void AssertRunsInSequence(SyntheticBackfill db, Guid first, Guid second)
     {
         string inSequence = db.Scalar($"""
             SELECT a.hi < b.lo AND a.last < b.first
-            FROM (SELECT max(id) hi, max(saved_at) last FROM community_data_backups WHERE run_id = '{first}') a,
-                 (SELECT min(id) lo, min(saved_at) first FROM community_data_backups WHERE run_id = '{second}') b
+            FROM (SELECT max(id) hi, max(valid_from) last FROM community_data_history WHERE run_id = '{first}' AND kind = 'Write') a,
+                 (SELECT min(id) lo, min(valid_from) first FROM community_data_history WHERE run_id = '{second}' AND kind = 'Write') b
             """);
         Assert.True(inSequence == "True", $"runs {first} and {second} interleaved: {RunSummary(db)}");
     }
 
     internal static string RunSummary(SyntheticBackfill db) => db.Scalar("""
         SELECT string_agg(format('%s: ids %s-%s', run_id, lo, hi), '; ') FROM (
-            SELECT run_id, min(id) lo, max(id) hi FROM community_data_backups GROUP BY run_id) r
+            SELECT run_id, min(id) lo, max(id) hi FROM community_data_history WHERE kind = 'Write' GROUP BY run_id) r
         """);
 
     /// <summary>A condition on the module's backends, true when <paramref name="count"/> of them wait on a lock.</summary>

@@ -159,7 +159,7 @@ public class ConnectionTests
         List<MonthWriteOutcome> again = await SyntheticBackfill.WriteAsync(target, new TrustMetricsWriteOptions(), work);
         Assert.All(again.SelectMany(o => o.Results), r => Assert.Equal(TrustMetricsWriteStatus.Unchanged, r.Status));
 
-        bool firstRanFirst = db.Scalar($"SELECT (SELECT min(id) FROM community_data_backups WHERE run_id = '{options.RunId}') < (SELECT min(id) FROM community_data_backups WHERE run_id = '{secondRun.RunId}')") == "True";
+        bool firstRanFirst = db.Scalar($"SELECT (SELECT min(id) FROM community_data_history WHERE run_id = '{options.RunId}') < (SELECT min(id) FROM community_data_history WHERE run_id = '{secondRun.RunId}')") == "True";
         BackfillLeaseTests.AssertRunsInSequence(db, firstRanFirst ? options.RunId : secondRun.RunId, firstRanFirst ? secondRun.RunId : options.RunId);
 
         // Nothing the run set outlives its transactions on the pooled server connections, and the lease is given back.

@@ -82,7 +82,7 @@ public class DatabaseTimeoutTests
 
         Assert.Equal(before, db.RowVersions());
         Assert.Equal("0", db.Scalar("SELECT count(*) FROM community_backfill_lease"));
-        Assert.Equal("0", db.Scalar("SELECT count(*) FROM community_data_backups"));
+        Assert.Equal("0", db.Scalar("SELECT count(*) FROM community_data_history"));
     }
 
     [SkippableFact]

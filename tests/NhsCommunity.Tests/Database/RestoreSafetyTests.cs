@@ -100,17 +100,17 @@ public class RestoreSafetyTests
         // May take the lease and read everything, but not write trust_metrics.
         string readOnly = DatabaseCatalog.WithRole(db.ConnectionString, "restore_ro", """
             GRANT SELECT ON trust_metrics TO {role};
-            GRANT SELECT, UPDATE ON community_data_backups TO {role};
+            GRANT SELECT, INSERT, UPDATE ON community_data_history TO {role};
             GRANT SELECT, INSERT, UPDATE, DELETE ON community_backfill_lease TO {role};
             """);
 
-        // May take the lease, but not even read the backups.
-        string noBackups = DatabaseCatalog.WithRole(db.ConnectionString, "restore_nb", """
+        // May take the lease, but not even read the history.
+        string noHistory = DatabaseCatalog.WithRole(db.ConnectionString, "restore_nh", """
             GRANT SELECT, UPDATE, DELETE ON trust_metrics TO {role};
             GRANT SELECT, INSERT, UPDATE, DELETE ON community_backfill_lease TO {role};
             """);
 
-        foreach (var (connectionString, table) in new[] { (readOnly, "trust_metrics"), (noBackups, "community_data_backups") })
+        foreach (var (connectionString, table) in new[] { (readOnly, "trust_metrics"), (noHistory, "community_data_history") })
         {
             ScriptResult result = session.Run("Restore-TrustMetrics -RunId $run -ConnectionString $cs -Confirm:$false", new Dictionary<string, object?> { ["cs"] = connectionString, ["run"] = run.RunId });
 
@@ -119,6 +119,8 @@ public class RestoreSafetyTests
             Assert.Equal(ErrorCategory.PermissionDenied, error.CategoryInfo.Category);
             Assert.Contains($" was refused: permission denied for table {table}. Nothing was restored.", error.Exception.Message, StringComparison.Ordinal);
             Assert.DoesNotContain("nothing to restore", error.Exception.Message, StringComparison.OrdinalIgnoreCase);
+            Assert.Contains("SELECT, INSERT and UPDATE on community_data_history", error.Exception.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain("community_data_backups", error.Exception.Message, StringComparison.Ordinal);
             Assert.Equal(afterRun, db.WholeTable());
             Assert.Equal("0", db.Scalar("SELECT count(*) FROM community_backfill_lease"));
         }

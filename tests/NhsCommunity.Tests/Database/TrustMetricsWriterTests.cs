@@ -33,14 +33,14 @@ public class TrustMetricsWriterTests
         Assert.Equal("0", db.Scalar("SELECT count(*) FROM trust_metrics WHERE trust_code IN ('R90', 'R91')"));
 
         string augAfter = db.MonthState(aug), sepAfter = db.MonthState(sep);
-        string backups = db.Scalar("SELECT count(*) FROM community_data_backups");
+        string versions = db.Scalar("SELECT count(*) FROM community_data_history");
         List<MonthWriteOutcome> second = await db.WriteAsync(new TrustMetricsWriteOptions(), (aug, augDocs), (sep, sepDocs));
 
         Assert.All(second, o => Assert.Equal(1, o.RoundTrips));
         Assert.All(second.SelectMany(o => o.Results).Where(r => r.TrustCode is not ("R90" or "R91")), r => Assert.Equal(TrustMetricsWriteStatus.Unchanged, r.Status));
         Assert.Equal(augAfter, db.MonthState(aug));
         Assert.Equal(sepAfter, db.MonthState(sep));
-        Assert.Equal(backups, db.Scalar("SELECT count(*) FROM community_data_backups"));
+        Assert.Equal(versions, db.Scalar("SELECT count(*) FROM community_data_history"));
     }
 
     [SkippableFact]
@@ -137,7 +137,7 @@ public class TrustMetricsWriterTests
 
         for (int round = 0; round < 3; round++)
         {
-            // New values every round, so both runs change every row and leave backups to order them by.
+            // New values every round, so both runs change every row and leave history versions to order them by.
             (DateTime, List<CommunityDocument>)[] a = months.Select(m => (m, db.Documents(m, variant: (10 * round) + 1))).ToArray();
             (DateTime, List<CommunityDocument>)[] b = months.Select(m => (m, db.Documents(m, variant: (10 * round) + 2))).ToArray();
             var optionsA = new TrustMetricsWriteOptions();
@@ -148,7 +148,7 @@ public class TrustMetricsWriterTests
             Assert.All(first.Result.Concat(second.Result), o => Assert.Null(o.Failure));
             Assert.All(first.Result.Concat(second.Result), o => Assert.Equal(1, o.RoundTrips));
 
-            bool aFirst = db.Scalar($"SELECT (SELECT min(id) FROM community_data_backups WHERE run_id = '{optionsA.RunId}') < (SELECT min(id) FROM community_data_backups WHERE run_id = '{optionsB.RunId}')") == "True";
+            bool aFirst = db.Scalar($"SELECT (SELECT min(id) FROM community_data_history WHERE run_id = '{optionsA.RunId}') < (SELECT min(id) FROM community_data_history WHERE run_id = '{optionsB.RunId}')") == "True";
             BackfillLeaseTests.AssertRunsInSequence(db, aFirst ? optionsA.RunId : optionsB.RunId, aFirst ? optionsB.RunId : optionsA.RunId);
             (DateTime, List<CommunityDocument>)[] last = aFirst ? b : a;
             foreach ((DateTime month, List<CommunityDocument> documents) in last)
@@ -189,7 +189,7 @@ public class TrustMetricsWriterTests
         }
 
         Assert.Equal(old, db.MonthState(aug));
-        Assert.Equal("0", db.Scalar("SELECT count(*) FROM community_data_backups"));
+        Assert.Equal("0", db.Scalar("SELECT count(*) FROM community_data_history"));
 
         List<MonthWriteOutcome> rerun = await db.WriteAsync(new TrustMetricsWriteOptions(), (aug, documents));
         Assert.All(rerun[0].Results, r => Assert.Equal(TrustMetricsWriteStatus.Updated, r.Status));
@@ -228,7 +228,7 @@ public class TrustMetricsWriterTests
         Assert.Equal(2, outcome[0].Attempts);
         Assert.All(outcome[0].Results, r => Assert.Equal(TrustMetricsWriteStatus.Updated, r.Status));
         Assert.All(db.Matches(aug, documents), m => Assert.True(m.Value));
-        Assert.Equal(documents.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), db.Scalar("SELECT count(*) FROM community_data_backups"));
+        Assert.Equal(documents.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), db.Scalar("SELECT count(*) FROM community_data_history WHERE kind = 'Write'"));
     }
 
     [SkippableFact]

@@ -35,7 +35,10 @@ public class UpdateTrustMetricsCommandTests
         Assert.Empty(result.Errors);
         Assert.Empty(result.Output);
         Assert.Equal(before, db.RowVersions());
-        Assert.Equal("False", db.Scalar("SELECT to_regclass('community_data_backups') IS NOT NULL OR to_regclass('community_backfill_lease') IS NOT NULL"));
+        Assert.Equal("False", db.Scalar("""
+            SELECT to_regclass('community_data_history') IS NOT NULL OR to_regclass('community_loads') IS NOT NULL
+                OR to_regclass('community_backfill_lease') IS NOT NULL OR to_regclass('community_data_backups') IS NOT NULL
+            """));
     }
 
     [SkippableFact]

@@ -86,7 +86,7 @@ public class WrongDatabaseTests
     public void Restore_on_a_database_no_backfill_wrote_to_says_there_is_nothing_to_restore_and_creates_no_lease_table()
     {
         Skip.IfNot(TestPostgres.IsAvailable, TestPostgres.NotInstalledReason);
-        var db = new SyntheticBackfill("wrong_no_backups", trusts: 2);
+        var db = new SyntheticBackfill("wrong_no_history", trusts: 2);
         string catalog = DatabaseCatalog.Relations(db.ConnectionString);
         using var session = new PowerShellSession();
 
@@ -94,7 +94,7 @@ public class WrongDatabaseTests
 
         ErrorRecord error = Assert.Single(result.Errors);
         Assert.Equal("RestoreTrustMetricsRunNotFound,NhsCommunity.Commands.RestoreTrustMetricsCommand", error.FullyQualifiedErrorId);
-        Assert.Contains("no backfill ever saved values there (it has no community_data_backups table)", error.Exception.Message, StringComparison.Ordinal);
+        Assert.Contains("no backfill ever wrote there (it has no community_data_history table)", error.Exception.Message, StringComparison.Ordinal);
         Assert.Equal(catalog, DatabaseCatalog.Relations(db.ConnectionString));
     }
 

@@ -172,6 +172,57 @@ public sealed class LedgerTests
             """));
     }
 
+    [SkippableFact]
+    public void An_older_edition_dropped_in_after_the_revised_one_was_loaded_is_superseded_and_written_only_with_force()
+    {
+        Skip.IfNot(TestPostgres.IsAvailable, TestPostgres.NotInstalledReason);
+        using var folder = new LedgerFolder("ledger_older");
+        using var session = new PowerShellSession();
+        var vars = new Dictionary<string, object?> { ["dir"] = folder.Path, ["cs"] = folder.ConnectionString };
+
+        // The folder first holds March's revised edition only (the original is put aside under a name no run reads).
+        SyntheticWorkbook original = folder.Workbooks[March];
+        string originalPath = Path.Combine(folder.Path, original.FileName);
+        File.Move(originalPath, originalPath + ".aside");
+        SyntheticWorkbook revised = folder.WriteRevision(March, RevisedName);
+        BackfillSummary first = Backfill(session, vars);
+        Assert.Equal((12, 12, 0), (first.FilesRead, first.MonthsWritten, first.ExitCode));
+        Dictionary<string, long> newCells = Cells(revised);
+        Assert.Equal(newCells, WaitingList(session, vars, null));
+        string before = Snapshot(folder.ConnectionString);
+
+        // The original edition arrives later: read, found older than the edition loaded, recorded Superseded, not written.
+        File.Move(originalPath + ".aside", originalPath);
+        ScriptResult dropped = session.Run("Invoke-CommunityBackfill -Path $dir -ConnectionString $cs", vars);
+        var second = (BackfillSummary)Assert.Single(dropped.Output).BaseObject;
+        Assert.Empty(dropped.Errors);
+        Assert.Equal((1, 12, 0, 0, 0), (second.FilesRead, second.FilesAlreadyLoaded, second.MonthsWritten, second.TrustsUpdated + second.TrustsUnchanged, second.ExitCode));
+        LoadRecord superseded = Assert.Single(Loads(session, vars, $"-RunId {second.RunId}"), r => r.FileName == original.FileName);
+        Assert.Equal((LoadOutcome.Superseded, Month.Of(March), original.Spec.Published.Date), (superseded.Outcome, superseded.Period!.Value, superseded.Published!.Value));
+        string newer = string.Create(CultureInfo.InvariantCulture, $"2025-03 was loaded from the later edition '{RevisedName}' (published {revised.Spec.Revised!.Value:yyyy-MM-dd}) by run {first.RunId} at ");
+        Assert.StartsWith(newer, superseded.Reason, StringComparison.Ordinal);
+        Assert.EndsWith(string.Create(CultureInfo.InvariantCulture, $"this edition (published {original.Spec.Published:yyyy-MM-dd}) is older and was not written; -Force writes it over the later one"), superseded.Reason, StringComparison.Ordinal);
+        Assert.Contains(dropped.Warnings, w => w.StartsWith($"'{original.FileName}' not written: {newer}", StringComparison.Ordinal));
+        Assert.Equal(before, Snapshot(folder.ConnectionString));
+        Assert.Equal(newCells, WaitingList(session, vars, null));
+
+        // Left in the folder, the same bytes are not even opened again: Superseded once more, unread.
+        BackfillSummary again = Backfill(session, vars);
+        Assert.Equal((0, 12, 0, 0), (again.FilesRead, again.FilesAlreadyLoaded, again.MonthsWritten, again.ExitCode));
+        LoadRecord unread = Assert.Single(Loads(session, vars, $"-RunId {again.RunId}"), r => r.FileName == original.FileName);
+        Assert.Equal((LoadOutcome.Superseded, Month.Of(March), original.Spec.Published.Date), (unread.Outcome, unread.Period!.Value, unread.Published!.Value));
+        Assert.StartsWith(newer, unread.Reason, StringComparison.Ordinal);
+        Assert.EndsWith("-Force writes it over the later one (the same bytes were read before: not opened)", unread.Reason, StringComparison.Ordinal);
+        Assert.Equal(before, Snapshot(folder.ConnectionString));
+
+        // -Force writes it over the later edition, and the ledger says so.
+        ScriptResult forced = session.Run("Invoke-CommunityBackfill -LiteralPath $file -ConnectionString $cs -Force", new Dictionary<string, object?>(vars) { ["file"] = originalPath });
+        var third = (BackfillSummary)Assert.Single(forced.Output).BaseObject;
+        Assert.Equal((1, 1, 0), (third.FilesRead, third.MonthsWritten, third.ExitCode));
+        Assert.Equal(LoadOutcome.Loaded, Assert.Single(Loads(session, vars, $"-RunId {third.RunId}")).Outcome);
+        Assert.Equal(Cells(original), WaitingList(session, vars, null));
+    }
+
     private static BackfillSummary Backfill(PowerShellSession session, Dictionary<string, object?> vars)
     {
         ScriptResult run = session.Run("Invoke-CommunityBackfill -Path $dir -ConnectionString $cs", vars);
@@ -221,7 +272,6 @@ public sealed class LedgerTests
     private static string Snapshot(string connectionString) => Scalar(connectionString, """
         SELECT (SELECT string_agg(t.xmin::text || ' ' || t.id::text, ',' ORDER BY t.id) FROM trust_metrics t)
             || '|' || (SELECT count(*) || ' ' || max(xmin::text) FROM community_data_history)
-            || '|' || (SELECT count(*) FROM community_data_backups)
         """);
 
     private static string Scalar(string connectionString, string sql)
