@@ -249,11 +249,12 @@ public sealed class TrustMetricsRestorer
     // The version just before the run's first write of a trust-month is the value the run found: put back exactly
     // (its document and updated_at; no row then means the run inserted the row, which is deleted). Every row the
     // restore changes gets a new history version ('Restore', from now(), under the restored run's id), which is
-    // also what marks the trust-month restored. Versions are ordered by valid_from, then id: a trust-month's
-    // first 'Before' version (from -infinity) shares its statement with the write after it.
+    // also what marks the trust-month restored. Versions are ordered by valid_from, valid_to, then id: a
+    // trust-month's first 'Before' version (from -infinity) shares its statement with the write after it, and a
+    // 'Before' of no length (the row as another loader left it) shares the write's valid_from but ends there.
     private static string RestoreSql(string column) => $"""
         WITH first_write AS (
-            SELECT DISTINCT ON (w.trust_code, w.period, w.data_type) w.trust_code, w.period, w.data_type, w.valid_from, w.id
+            SELECT DISTINCT ON (w.trust_code, w.period, w.data_type) w.trust_code, w.period, w.data_type, w.valid_from, w.valid_to, w.id
             FROM community_data_history w
             WHERE w.run_id = $1 AND w.kind = 'Write' AND w.column_name = $2 AND {NotRestored("w", "$1")}
             ORDER BY w.trust_code, w.period, w.data_type, w.valid_from, w.id
@@ -265,8 +266,8 @@ public sealed class TrustMetricsRestorer
                 SELECT h.document, h.row_updated_at, h.had_row
                 FROM community_data_history h
                 WHERE h.trust_code = f.trust_code AND h.period = f.period AND h.data_type = f.data_type AND h.column_name = $2
-                  AND (h.valid_from, h.id) < (f.valid_from, f.id)
-                ORDER BY h.valid_from DESC, h.id DESC
+                  AND (h.valid_from, h.valid_to, h.id) < (f.valid_from, f.valid_to, f.id)
+                ORDER BY h.valid_from DESC, h.valid_to DESC, h.id DESC
                 LIMIT 1
             ) p
         ),

@@ -271,7 +271,10 @@ public sealed class TrustMetricsWriter : IAsyncDisposable
         // History: every trust-month the statement changes gets a new version from now() (the transaction's one
         // timestamp, so the old version's valid_to equals the new one's valid_from); the first time the module
         // touches a trust-month, the value that stood before is kept too ('Before', valid from -infinity; a row
-        // the module inserts has a no-row before-version). The ledger row of the month's file goes in the same
+        // the module inserts has a no-row before-version). When the row is not what the current version says (another
+        // loader changed the document or updated_at since), what the write found is kept as a 'Before' version of no
+        // length, at now(), ordered before the write by its valid_to: a restore puts back exactly what was overwritten.
+        // The ledger row of the month's file goes in the same
         // statement, so table, history and ledger never disagree.
         string write = $"""
             WITH input AS (
@@ -337,6 +340,15 @@ public sealed class TrustMetricsWriter : IAsyncDisposable
                 FROM touched t
                 WHERE NOT EXISTS (SELECT 1 FROM community_data_history h
                                   WHERE h.trust_code = t.trust_code AND h.period = $4 AND h.data_type = $5 AND h.column_name = $7)
+            ),
+            outside AS (
+                INSERT INTO community_data_history (trust_code, period, data_type, column_name, kind, had_row, document,
+                                                    trust_name, icb_code, icb_name, row_updated_at, valid_from, valid_to)
+                SELECT t.trust_code, $4, $5, $7, 'Before', t.had_row, t.previous, t.trust_name, t.icb_code, t.icb_name, t.previous_updated_at, now(), now()
+                FROM touched t
+                JOIN community_data_history h
+                  ON h.trust_code = t.trust_code AND h.period = $4 AND h.data_type = $5 AND h.column_name = $7 AND h.valid_to = 'infinity'
+                WHERE h.had_row IS DISTINCT FROM t.had_row OR h.document IS DISTINCT FROM t.previous OR h.row_updated_at IS DISTINCT FROM t.previous_updated_at
             ),
             versions AS (
                 INSERT INTO community_data_history (trust_code, period, data_type, column_name, kind, had_row, document,

@@ -41,7 +41,7 @@ public static class CommunityHistory
             FROM community_data_history h
             WHERE upper(btrim(h.trust_code)) = ANY($1) AND (cardinality($2::date[]) = 0 OR h.period = ANY($2))
               AND h.data_type = $3 AND h.column_name = $4
-            ORDER BY h.trust_code, h.period, h.valid_from, h.id
+            ORDER BY h.trust_code, h.period, h.valid_from, h.valid_to, h.id
             """, connection)
         {
             Parameters =

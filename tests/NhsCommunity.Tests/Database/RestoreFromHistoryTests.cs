@@ -67,7 +67,7 @@ public class RestoreFromHistoryTests
         Assert.Equal($"Before - false, Write {a.RunId} true, Restore {a.RunId} false", Versions(db, "R90", hadRow: true));
         Assert.Equal("0", db.Scalar("""
             SELECT count(*) FROM (
-                SELECT valid_to, lead(valid_from) OVER (PARTITION BY trust_code, period, data_type, column_name ORDER BY valid_from, id) AS next_from
+                SELECT valid_to, lead(valid_from) OVER (PARTITION BY trust_code, period, data_type, column_name ORDER BY valid_from, valid_to, id) AS next_from
                 FROM community_data_history) v
             WHERE v.valid_to <> coalesce(v.next_from, 'infinity')
             """));
@@ -123,6 +123,38 @@ public class RestoreFromHistoryTests
             AugustRows(db));
         Assert.Equal($"Before -, Write {a.RunId}, Write {b.RunId}, Restore {a.RunId}", Versions(db, "R02"));
         await Assert.ThrowsAsync<KeyNotFoundException>(() => new TrustMetricsRestorer(target) { Force = true }.RestoreAsync(a.RunId, CancellationToken.None));
+    }
+
+    [SkippableFact]
+    public async Task A_row_another_loader_changed_between_runs_is_put_back_as_that_loader_left_it()
+    {
+        Skip.IfNot(TestPostgres.IsAvailable, TestPostgres.NotInstalledReason);
+        var db = new SyntheticBackfill("history_outside", trusts: 2);
+        var a = new TrustMetricsWriteOptions();
+        var b = new TrustMetricsWriteOptions();
+        await db.WriteAsync(a, (August, db.Documents(August)));
+        string documentA = db.Scalar("SELECT community_data::text FROM trust_metrics WHERE trust_code = 'R01' AND period = '2024-08-01'");
+
+        // After run A, another loader stamps R01's row (an RTT load) and someone edits R02's document by hand.
+        db.Scalar("""
+            UPDATE trust_metrics SET updated_at = '2025-05-06 07:08:09.101112+00' WHERE trust_code = 'R01' AND period = '2024-08-01';
+            UPDATE trust_metrics SET community_data = '{"hand": 2}', updated_at = '2025-06-07 08:09:10.111213+00' WHERE trust_code = 'R02' AND period = '2024-08-01';
+            """);
+        await db.WriteAsync(b, (August, [SyntheticBackfill.Document("R01", August, 901), SyntheticBackfill.Document("R02", August, 902)]));
+        using DatabaseTarget target = DatabaseTarget.Resolve(db.ConnectionString);
+
+        await new TrustMetricsRestorer(target).RestoreAsync(b.RunId, CancellationToken.None);
+
+        Assert.Equal(
+            $$"""
+            R01 {{documentA}} 2025-05-06 07:08:09.101112
+            R02 {"hand": 2} 2025-06-07 08:09:10.111213
+            """,
+            AugustRows(db));
+        Assert.Equal($"Before -, Write {a.RunId}, Before -, Write {b.RunId}, Restore {b.RunId}", Versions(db, "R02"));
+
+        // The row as the other loader left it is a version of no length: -AsOf never answers from it.
+        Assert.Equal("2", db.Scalar("SELECT count(*) FROM community_data_history WHERE kind = 'Before' AND valid_from = valid_to"));
     }
 
     [SkippableFact]
@@ -187,7 +219,7 @@ public class RestoreFromHistoryTests
 
     /// <summary>The versions of a trust's August, oldest first: "kind run" (and whether it had a row).</summary>
     private static string Versions(SyntheticBackfill db, string trust, bool hadRow = false) => db.Scalar($"""
-        SELECT string_agg(kind || ' ' || coalesce(run_id::text, '-') || CASE WHEN {hadRow} THEN ' ' || had_row::text ELSE '' END, ', ' ORDER BY valid_from, id)
+        SELECT string_agg(kind || ' ' || coalesce(run_id::text, '-') || CASE WHEN {hadRow} THEN ' ' || had_row::text ELSE '' END, ', ' ORDER BY valid_from, valid_to, id)
         FROM community_data_history WHERE trust_code = '{trust}' AND period = '2024-08-01'
         """);
 
