@@ -142,8 +142,10 @@ public static class MartSql
                 suspects jsonb,
                 null_totals bigint NOT NULL,
                 unknown_services bigint NOT NULL,
+                metadata_plain boolean NOT NULL,
                 {sums}
             );
+            CREATE INDEX {Documents}_month ON {s}.{Documents} (period, trust_code, data_type);
             CREATE INDEX {Documents}_trust ON {s}.{Documents} (trust_code, period DESC);
             CREATE TABLE IF NOT EXISTS {s}.{Edits} (
                 trust_code text,
@@ -315,18 +317,19 @@ public static class MartSql
                 FROM (SELECT DISTINCT trust_code, period, data_type FROM {{Source}} WHERE id = ANY(changed)) AS t;
             END IF;
 
+            -- Joins with the keys, one index probe each (an = ANY(array) condition on the inner side of a join would sort
+            -- the array again for every probe).
             SELECT array_agg(DISTINCT x.id) INTO ids
-            FROM (SELECT d.id FROM {{Documents}} d
-                  WHERE d.period = ANY(key_periods) AND d.trust_code = ANY(key_trusts)
-                    AND (d.trust_code, d.period, d.data_type) IN (SELECT * FROM unnest(key_trusts, key_periods, key_types))
+            FROM (SELECT d.id
+                  FROM (SELECT DISTINCT * FROM unnest(key_trusts, key_periods, key_types)) AS k(trust_code, period, data_type)
+                  JOIN {{Documents}} d ON d.period = k.period AND d.trust_code = k.trust_code AND d.data_type = k.data_type
                   UNION ALL
                   SELECT unnest(new_ids)) AS x;
 
             DELETE FROM {{Documents}} WHERE id = ANY(changed) OR id = ANY(ids);
-            -- The ANYs let the index find the trust-months (a join with unnest is planned as a scan of the whole fact).
             DELETE FROM {{Fact}} f
-            WHERE f.period = ANY(key_periods) AND f.trust_code = ANY(key_trusts)
-              AND (f.trust_code, f.period, f.data_type) IN (SELECT * FROM unnest(key_trusts, key_periods, key_types));
+            USING (SELECT DISTINCT * FROM unnest(key_trusts, key_periods, key_types)) AS k(trust_code, period, data_type)
+            WHERE f.period = k.period AND f.trust_code = k.trust_code AND f.data_type = k.data_type;
             -- Those trust-months are rebuilt from the documents: a hand edit there is gone with them.
             IF EXISTS (SELECT 1 FROM {{Edits}}) THEN
                 DELETE FROM {{Edits}} e
@@ -465,7 +468,7 @@ public static class MartSql
             )
             INSERT INTO {{Documents}} (id, source_xmin, trust_code, period, data_type, trust_name, icb_code, icb_name,
                                        doc_type, doc_state, adult_services_type, cyp_services_type, metadata_type, metadata,
-                                       services, total_waiting, services_52, waiting_52, suspects, null_totals, unknown_services, {{string.Join(", ", SumColumns)}})
+                                       services, total_waiting, services_52, waiting_52, suspects, null_totals, unknown_services, metadata_plain, {{string.Join(", ", SumColumns)}})
             SELECT s.id, s.source_xmin, s.trust_code, s.period, s.data_type, s.trust_name, s.icb_code, s.icb_name,
                    s.doc_type,
                    CASE WHEN s.doc_type IS NULL OR s.doc_type = 'null' THEN 'null'
@@ -475,7 +478,15 @@ public static class MartSql
                    jsonb_typeof(s.adult_services), jsonb_typeof(s.cyp_services), jsonb_typeof(s.metadata),
                    CASE WHEN jsonb_typeof(s.metadata) = 'object' THEN s.metadata END,
                    coalesce(a.services, 0), coalesce(a.total_waiting, 0), coalesce(a.services_52, 0), coalesce(a.waiting_52, 0), a.suspects,
-                   coalesce(a.null_totals, 0), coalesce(a.unknown_services, 0), {{string.Join(", ", SumColumns.Select(c => "a." + c))}}
+                   coalesce(a.null_totals, 0), coalesce(a.unknown_services, 0),
+                   -- metadata no check can fault: every key there, each count a JSON number equal to what the services give.
+                   coalesce(CASE WHEN jsonb_typeof(s.metadata) = 'object' AND s.metadata ?& {{CoverageSql.ArrayLiteral(CoverageSql.MetadataKeys)}}
+                                      AND {{string.Join(" AND ", CoverageSql.MetadataNumberKeys.Select(k => $"jsonb_typeof(s.metadata -> '{k}') = 'number'"))}}
+                                 THEN (s.metadata ->> '{{CoverageSql.MetadataNumberKeys[0]}}')::numeric = coalesce(a.services, 0)
+                                      AND (s.metadata ->> '{{CoverageSql.MetadataNumberKeys[1]}}')::numeric = coalesce(a.total_waiting, 0)
+                                      AND (s.metadata ->> '{{CoverageSql.MetadataNumberKeys[2]}}')::numeric = coalesce(a.services_52, 0)
+                                 ELSE false END, false),
+                   {{string.Join(", ", SumColumns.Select(c => "a." + c))}}
             FROM scope s
             LEFT JOIN totals a ON a.id = s.id
             """;
