@@ -27,7 +27,7 @@ Describe 'Uninstall-CommunityMart' -Tag IntegrationTests {
         $removed = Uninstall-CommunityMart -ConnectionString $connection -Confirm:$false
         $removed | Should -BeOfType ([NhsCommunity.Mart.MartResult])
         $removed.Installed | Should -BeFalse
-        @($removed.Removed).Count | Should -Be 11
+        @($removed.Removed).Count | Should -Be 13
         Invoke-TestSql $connection "SELECT count(*) FROM pg_class WHERE relname LIKE 'community_mart%' OR relname IN ('community_waiting_list', 'community_service', 'community_trust')" | Should -Be '0'
         Invoke-TestSql $connection "SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'community_mart%'" | Should -Be '0'
         Invoke-TestSql $connection "SELECT md5(string_agg(t::text, ',' ORDER BY id)) FROM trust_metrics t" | Should -Be $table
@@ -48,7 +48,8 @@ Describe 'Uninstall-CommunityMart' -Tag IntegrationTests {
         $connection = New-TestDatabase -From Backfilled
         $null = Install-CommunityMart -ConnectionString $connection
         $null = Uninstall-CommunityMart -ConnectionString $connection -WhatIf
-        Invoke-TestSql $connection "SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'community_mart%'" | Should -Be '4'
+        # Four on trust_metrics, and four guards each on the fact and on community_mart_document.
+        Invoke-TestSql $connection "SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'community_mart%'" | Should -Be '12'
     }
 
     It 'refuses, naming the view and dropping nothing, when a view of yours depends on the mart' {
@@ -58,6 +59,7 @@ Describe 'Uninstall-CommunityMart' -Tag IntegrationTests {
         $failure = Get-ErrorRecord { Uninstall-CommunityMart -ConnectionString $connection -Confirm:$false -ErrorAction Stop }
         $failure.FullyQualifiedErrorId | Should -Be 'UninstallCommunityMartFailed,NhsCommunity.Commands.UninstallCommunityMartCommand'
         $failure.Exception.Message | Should -Match 'my_icb_totals'
-        Invoke-TestSql $connection "SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'community_mart%'" | Should -Be '4'
+        # Four on trust_metrics, and four guards each on the fact and on community_mart_document.
+        Invoke-TestSql $connection "SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'community_mart%'" | Should -Be '12'
     }
 }

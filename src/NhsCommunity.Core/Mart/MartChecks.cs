@@ -5,11 +5,19 @@ namespace NhsCommunity.Mart;
 
 /// <summary>
 /// The dbt-style tests of the mart, run by Test-CommunityCoverage when the mart is installed: unique, not_null,
-/// relationships, accepted_values, and a reconciliation with the documents. They read two relations the report adds in
-/// the mart's case (<see cref="Relations"/>): <c>mart_keys</c>, the fact in scope grouped by its key (rows, NULL totals),
-/// <c>mart_months</c>, the fact's rows and band sums per trust and month, and <c>mart_documents</c>, the mart's per-row figures in scope. Each finding names the
-/// test, the rows, and a statement that shows them.
+/// relationships, accepted_values, and a reconciliation with the documents. They read relations the report adds in
+/// the mart's case (<see cref="Relations"/>): <c>mart_keys</c>, the fact's rows grouped by their key (rows, NULL totals),
+/// <c>mart_months</c>, the fact's rows and band sums per trust and month, and <c>mart_documents</c>, the mart's per-row
+/// figures in scope. Each finding names the test, the rows, and a statement that shows them.
 /// </summary>
+/// <remarks>
+/// The fact's rows read are those of the trust-months where a test can find something (<c>mart_suspects</c>), not all of
+/// them: a trust-month whose rows only the triggers wrote holds exactly what its documents give, and the triggers note
+/// per document what the tests look for (services with no total, keys the catalogue does not know); the documents table
+/// shows trust-months named twice and trust codes missing from <c>community_trust</c>; and the guards on the fact and the
+/// documents table record every trust-month anyone else wrote. When a guard is missing or disabled, after a TRUNCATE of
+/// either table by hand, when <c>community_service</c> is no longer the catalogue, or when a key is NULL, every row is read.
+/// </remarks>
 public static class MartChecks
 {
     private const string Path = "CASE k.category WHEN 'adult' THEN 'adult_services' WHEN 'cyp' THEN 'cyp_services' ELSE k.category END || '.' || k.service_key";
@@ -102,7 +110,10 @@ public static class MartChecks
                || format('SELECT trust_code, period, data_type, count(*) AS rows, {SumsOfBands()} FROM {MartSql.Fact} WHERE trust_code IS NOT DISTINCT FROM %L AND period IS NOT DISTINCT FROM %L::date AND data_type IS NOT DISTINCT FROM %L GROUP BY 1, 2, 3;', r.trust_code, r.period, r.data_type) AS detail
         FROM (SELECT coalesce(d.trust_code, f.trust_code) AS trust_code, coalesce(d.period, f.period) AS period, coalesce(d.data_type, f.data_type) AS data_type,
                      v.measure, v.documents, v.mart
-              FROM (SELECT m.trust_code, m.period, m.data_type, sum(m.services) AS rows, {DocumentSums()} FROM mart_documents m GROUP BY 1, 2, 3) AS d
+              FROM (SELECT m.trust_code, m.period, m.data_type, sum(m.services) AS rows, {DocumentSums()}
+                    FROM mart_documents m
+                    WHERE (SELECT w.whole FROM mart_whole w) OR (m.trust_code, m.period, m.data_type) IN (SELECT x.trust_code, x.period, x.data_type FROM mart_suspects x)
+                    GROUP BY 1, 2, 3) AS d
               FULL JOIN mart_months AS f
                 ON coalesce(f.trust_code, '') = coalesce(d.trust_code, '') AND coalesce(f.period, 'infinity') = coalesce(d.period, 'infinity')
                AND coalesce(f.data_type, '') = coalesce(d.data_type, '')
@@ -130,32 +141,70 @@ public static class MartChecks
     public static IReadOnlyList<CoverageCheck> All { get; } = [Unique, NotNull, Relationships, AcceptedValues, Reconciliation];
 
     /// <summary>The relations the tests read, appended to the report's WITH when it reads the mart.</summary>
-    public static string Relations(CoverageSql sql) => $"""
-        mart_keys AS MATERIALIZED (
-            SELECT f.trust_code, f.period, f.data_type, f.category, f.service_key, count(*) AS n,
-                   count(*) FILTER (WHERE f.total_waiting IS NULL) AS null_totals
-            FROM {MartSql.Fact} f
-            WHERE coalesce({sql.MartScopeFilter("f")}, true){Part(sql, "f")}
-            GROUP BY f.trust_code, f.period, f.data_type, f.category, f.service_key
-        ),
-        mart_months AS MATERIALIZED (
-            SELECT f.trust_code, f.period, f.data_type, count(*) AS rows,
-                   {string.Join(", ", MartSql.BandColumns.Select(c => $"sum(f.{c}) AS {c}"))}
-            FROM {MartSql.Fact} f
-            WHERE coalesce({sql.MartScopeFilter("f")}, true){Part(sql, "f")}
-            GROUP BY f.trust_code, f.period, f.data_type
-        ),
-        mart_documents AS NOT MATERIALIZED (
-            SELECT m.* FROM {MartSql.Documents} m
-            WHERE coalesce({sql.MartScopeFilter("m")}, true){Part(sql, "m")}
-        )
-        """;
+    public static string Relations(CoverageSql sql)
+    {
+        string Scope(string alias) => $"coalesce({sql.MartScopeFilter(alias)}, true){Part(sql, alias)}";
+        string guards = string.Join(", ", new[] { MartSql.Fact, MartSql.Documents }.Select(t => $"to_regclass({CoverageSql.Quote(t)})"));
+        return $"""
+            mart_suspects AS MATERIALIZED (
+                -- The trust-months where a test can find something: a document with a service without a total, or with a key the
+                -- catalogue does not know; a trust code not in {MartSql.Trusts}; a trust-month named by two rows; one written by hand.
+                SELECT m.trust_code, m.period, m.data_type
+                FROM {MartSql.Documents} m
+                LEFT JOIN {MartSql.Trusts} t ON t.trust_code = m.trust_code
+                WHERE {Scope("m")}
+                GROUP BY m.trust_code, m.period, m.data_type
+                HAVING count(*) > 1 OR bool_or(m.null_totals > 0 OR m.unknown_services > 0 OR t.trust_code IS NULL)
+                UNION
+                SELECT e.trust_code, e.period, e.data_type
+                FROM {MartSql.Edits} e
+                WHERE NOT e.whole AND {Scope("e")}
+            ),
+            mart_whole AS MATERIALIZED (
+                -- Every row is read when the guards cannot be trusted to have seen every hand edit, after a TRUNCATE by hand,
+                -- when {MartSql.Services} is not the catalogue the triggers know, or when a key to look up is NULL.
+                SELECT EXISTS (SELECT 1 FROM {MartSql.Edits} e WHERE e.whole)
+                       OR (SELECT count(*) FROM pg_trigger g
+                           WHERE g.tgrelid IN ({guards}) AND g.tgname IN ({string.Join(", ", MartSql.GuardNames.Select(CoverageSql.Quote))})
+                             AND g.tgenabled IN ('O', 'A')) <> {2 * MartSql.GuardNames.Count}
+                       OR (SELECT string_agg(c.category || '.' || c.service_key, ',' ORDER BY c.category || '.' || c.service_key COLLATE "C") FROM {MartSql.Services} c)
+                          IS DISTINCT FROM {CoverageSql.Quote(string.Join(",", ServiceCatalogue.All.Select(d => MartSql.CategoryOf(d.Category) + "." + d.Key).Order(StringComparer.Ordinal)))}
+                       OR EXISTS (SELECT 1 FROM mart_suspects x WHERE x.trust_code IS NULL OR x.period IS NULL OR x.data_type IS NULL) AS whole
+            ),
+            mart_rows AS NOT MATERIALIZED (
+                SELECT f.* FROM {MartSql.Fact} f
+                WHERE (SELECT w.whole FROM mart_whole w) AND {Scope("f")}
+                UNION ALL
+                -- The ANYs let the index find the trust-months.
+                SELECT f.* FROM {MartSql.Fact} f
+                WHERE NOT (SELECT w.whole FROM mart_whole w)
+                  AND f.period = ANY (ARRAY(SELECT x.period FROM mart_suspects x)) AND f.trust_code = ANY (ARRAY(SELECT x.trust_code FROM mart_suspects x))
+                  AND (f.trust_code, f.period, f.data_type) IN (SELECT x.trust_code, x.period, x.data_type FROM mart_suspects x)
+            ),
+            mart_keys AS MATERIALIZED (
+                SELECT f.trust_code, f.period, f.data_type, f.category, f.service_key, count(*) AS n,
+                       count(*) FILTER (WHERE f.total_waiting IS NULL) AS null_totals
+                FROM mart_rows f
+                GROUP BY f.trust_code, f.period, f.data_type, f.category, f.service_key
+            ),
+            mart_months AS MATERIALIZED (
+                SELECT f.trust_code, f.period, f.data_type, count(*) AS rows,
+                       {string.Join(", ", MartSql.BandColumns.Select(c => $"sum(f.{c}) AS {c}"))}
+                FROM mart_rows f
+                GROUP BY f.trust_code, f.period, f.data_type
+            ),
+            mart_documents AS NOT MATERIALIZED (
+                SELECT m.* FROM {MartSql.Documents} m
+                WHERE {Scope("m")}
+            )
+            """;
+    }
 
     /// <summary>In a report read in parts, the part's trusts only (every test looks within one trust, so the parts add up).</summary>
     private static string Part(CoverageSql sql, string alias) => sql.Partitioned ? $"\n      AND {CoverageSql.PartOf(alias)} = @partition" : "";
 
     private static string DocumentSums() =>
-        string.Join(", ", MartSql.BandColumns.Select((c, i) => $"sum(m.band_sums[{i + 1}]) AS {c}"));
+        string.Join(", ", MartSql.BandColumns.Select(c => $"sum(m.sum_{c}) AS {c}"));
 
     private static string SumsOfBands() => string.Join(", ", MartSql.BandColumns.Select(c => $"sum({c}) AS {c}"));
 

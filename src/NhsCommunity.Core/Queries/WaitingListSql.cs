@@ -21,7 +21,7 @@ public static class WaitingListSql
         bool perDocument = fromMart && SumsPerDocumentSuffice(query);
         Source source = perDocument
             ? new Source("d.trust_code", "d.trust_name", "d.icb_code", "d.icb_name", "d.period", "NULL::text", "", "NULL::text",
-                key => $"d.band_sums[{BandIndex(key) + 1}]", "sum(d.services)")
+                key => $"d.sum_{key}", "sum(d.services)")
             : fromMart
             ? new Source("f.trust_code", "f.trust_name", "f.icb_code", "f.icb_name", "f.period", "f.category", "lower(@category)", "f.service_key", key => "f." + key)
             : new Source("upper(btrim(t.trust_code))", "t.trust_name", "t.icb_code", "t.icb_name", "t.period", "c.category", "@category", "e.key", Number);
@@ -151,8 +151,6 @@ public static class WaitingListSql
         && query.GroupBy.All(g => g is WaitingListGrouping.Icb or WaitingListGrouping.Trust or WaitingListGrouping.Period)
         && query.Category is null && query.Services.Count == 0 && query.MinTotalWaiting is null && query.Min52PlusWeeks is null
         && query.Selections.All(s => s.ServiceKey is null);
-
-    private static int BandIndex(string key) => BandCatalogue.All.Select(b => b.JsonKey).ToList().IndexOf(key);
 
     /// <summary>Where a query's columns come from: the JSONB unnested, the mart's fact, or its per-row sums.</summary>
     private sealed record Source(string Trust, string TrustName, string Icb, string IcbName, string Period, string Category, string CategoryParameter, string Service, Func<string, string> Band, string RowCount = "count(*)");

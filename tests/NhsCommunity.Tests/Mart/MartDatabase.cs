@@ -37,10 +37,13 @@ internal static class MartDatabase
         FROM community_waiting_list f
         """);
 
-    /// <summary>The lines the fact must hold, from the documents.</summary>
+    /// <summary>
+    /// The lines the fact must hold, from the documents: each band a JSON number rounded to a whole one, NULL (~) where
+    /// absent, not a number, or at least 9e18 in size.
+    /// </summary>
     public static List<string> FromDocuments(string connectionString) => Lines(connectionString, $"""
         SELECT concat_ws('|', upper(btrim(t.trust_code)), t.trust_name, coalesce(t.icb_code, '~'), coalesce(t.icb_name, '~'), to_char(t.period, 'YYYY-MM-DD'),
-                         lower(btrim(t.data_type)), c.category, s.key, {string.Join(", ", Bands.Select(b => $"coalesce(s.value ->> '{b}', '~')"))})
+                         lower(btrim(t.data_type)), c.category, s.key, {string.Join(", ", Bands.Select(b => $"CASE WHEN jsonb_typeof(s.value -> '{b}') = 'number' AND abs((s.value ->> '{b}')::numeric) < 9e18 THEN round((s.value ->> '{b}')::numeric)::text ELSE '~' END"))})
         FROM trust_metrics t
         CROSS JOIN LATERAL (VALUES ('adult', 'adult_services'), ('cyp', 'cyp_services')) AS c(category, section)
         CROSS JOIN LATERAL jsonb_each(t.community_data -> c.section) AS s
@@ -51,11 +54,11 @@ internal static class MartDatabase
     public static List<string> TrustDimension(string connectionString) => Lines(connectionString,
         "SELECT concat_ws('|', trust_code, trust_name, coalesce(icb_code, '~')) FROM community_trust");
 
-    /// <summary>Each trust's name and ICB in its latest month, worked out here.</summary>
+    /// <summary>Each trust's name and ICB in its latest month (monthly first, data types compared as every reader compares them, then by id), worked out here.</summary>
     public static List<string> LatestTrusts(string connectionString) => Lines(connectionString, """
         SELECT concat_ws('|', code, trust_name, coalesce(icb_code, '~'))
         FROM (SELECT DISTINCT ON (upper(btrim(trust_code))) upper(btrim(trust_code)) AS code, trust_name, icb_code
-              FROM trust_metrics ORDER BY upper(btrim(trust_code)), period DESC, data_type = 'monthly' DESC, data_type, id) AS latest
+              FROM trust_metrics ORDER BY upper(btrim(trust_code)), period DESC, lower(btrim(data_type)) = 'monthly' DESC, lower(btrim(data_type)), id) AS latest
         """);
 
     public static void AssertFollows(string connectionString, string after)

@@ -114,6 +114,33 @@ public sealed class MartReadTests
             Assert.DoesNotContain(CoverageAnalyzer.Run(database, new CoverageScope()).Findings, f => f.Check.StartsWith("Mart", StringComparison.Ordinal));
         }
 
+        // A fact that disagrees with its document: the month's sum of that band no longer matches. (R1A's July document is
+        // gone since the last fault; another trust-month with podiatry is taken.)
+        string[] key = MartDatabase.Lines(cs, "SELECT trust_code || '|' || to_char(period, 'YYYY-MM-DD') FROM community_waiting_list WHERE data_type = 'monthly' AND category = 'adult' AND service_key = 'podiatry' AND trust_code <> 'R1A' LIMIT 1").Single().Split('|');
+        string where = $"trust_code = '{key[0]}' AND period = '{key[1]}'";
+        long documentTotal = MartDatabase.Count(cs, $"SELECT sum((e.value ->> 'total_waiting')::bigint) FROM trust_metrics t, LATERAL (VALUES ('adult_services'), ('cyp_services')) AS c(k), LATERAL jsonb_each(t.community_data -> c.k) AS e WHERE t.{where}");
+        MartDatabase.Execute(cs, $"UPDATE community_waiting_list SET total_waiting = total_waiting + 1 WHERE {where} AND category = 'adult' AND service_key = 'podiatry'");
+        var disagree = CoverageAnalyzer.Run(database, new CoverageScope()).Findings.Where(f => f.Check.StartsWith("Mart", StringComparison.Ordinal)).ToList();
+        Assert.Equal(
+            $"MartReconciliation|{key[0]}|{key[1][..7]}|reconciliation (total_waiting, data_type 'monthly'): the documents give {documentTotal}, community_waiting_list {documentTotal + 1} (+1). See them: SELECT trust_code, period, data_type, count(*) AS rows, sum(total_waiting) AS total_waiting, sum(wait_0_1_weeks) AS wait_0_1_weeks, sum(wait_1_2_weeks) AS wait_1_2_weeks, sum(wait_2_4_weeks) AS wait_2_4_weeks, sum(wait_4_12_weeks) AS wait_4_12_weeks, sum(wait_12_18_weeks) AS wait_12_18_weeks, sum(wait_18_52_weeks) AS wait_18_52_weeks, sum(wait_52_plus_weeks) AS wait_52_plus_weeks, sum(wait_52_104_weeks) AS wait_52_104_weeks, sum(wait_104_plus_weeks) AS wait_104_plus_weeks FROM community_waiting_list WHERE trust_code IS NOT DISTINCT FROM '{key[0]}' AND period IS NOT DISTINCT FROM '{key[1]}'::date AND data_type IS NOT DISTINCT FROM 'monthly' GROUP BY 1, 2, 3;",
+            Assert.Single(disagree).Check + "|" + disagree[0].TrustCode + "|" + disagree[0].Period?.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture) + "|" + disagree[0].Detail);
+
+        // A write to trust_metrics rebuilds that trust-month from its documents: the hand edit is gone, and so is its note.
+        MartDatabase.Execute(cs, $"UPDATE trust_metrics SET community_data = jsonb_set(community_data, '{{metadata,last_updated}}', '\"2025-09-01\"') WHERE {where}");
+        Assert.DoesNotContain(CoverageAnalyzer.Run(database, new CoverageScope()).Findings, f => f.Check.StartsWith("Mart", StringComparison.Ordinal));
+        Assert.Equal(0, MartDatabase.Count(cs, "SELECT count(*) FROM community_mart_edit"));
+
+        // With a guard disabled the tests read every row of the fact, so a row inserted meanwhile is still found; a TRUNCATE
+        // of the fact by hand shows as every month missing.
+        MartDatabase.Execute(cs, $"ALTER TABLE community_waiting_list DISABLE TRIGGER community_mart_guard_insert; INSERT INTO community_waiting_list SELECT * FROM community_waiting_list WHERE {where} AND category = 'adult' AND service_key = 'podiatry'");
+        Assert.Equal(0, MartDatabase.Count(cs, "SELECT count(*) FROM community_mart_edit"));
+        Assert.Contains(CoverageAnalyzer.Run(database, new CoverageScope()).Findings, f => f.Check == "MartUnique" && f.TrustCode == key[0] && f.Detail.StartsWith("unique (trust_code, period, data_type, category, service_key): 2 rows", StringComparison.Ordinal));
+        MartDatabase.Execute(cs, "ALTER TABLE community_waiting_list ENABLE TRIGGER community_mart_guard_insert; TRUNCATE community_waiting_list");
+        long months = MartDatabase.Count(cs, "SELECT count(*) FROM (SELECT DISTINCT trust_code, period, data_type FROM community_mart_document WHERE services > 0) AS k");
+        Assert.Equal(months, CoverageAnalyzer.Run(database, new CoverageScope()).Findings.Count(f => f.Check == "MartReconciliation" && f.Detail.StartsWith("reconciliation (rows, ", StringComparison.Ordinal)));
+        MartInstaller.Install(database);
+        Assert.DoesNotContain(CoverageAnalyzer.Run(database, new CoverageScope()).Findings, f => f.Check.StartsWith("Mart", StringComparison.Ordinal));
+
         // Uninstalled, the readers are back on the JSONB, with the same answer.
         string fromMart = Read(database, Queries[1]);
         MartInstaller.Uninstall(database);

@@ -228,7 +228,7 @@ public sealed class MartTriggerTests
 
         MartResult removed = MartDatabase.Uninstall(cs);
         Assert.Equal(
-            ["community_mart_apply", "community_mart_delete", "community_mart_document", "community_mart_insert", "community_mart_on_change", "community_mart_on_truncate", "community_mart_truncate", "community_mart_update", "community_service", "community_trust", "community_waiting_list"],
+            ["community_mart_apply", "community_mart_delete", "community_mart_document", "community_mart_edit", "community_mart_insert", "community_mart_on_change", "community_mart_on_edit", "community_mart_on_truncate", "community_mart_truncate", "community_mart_update", "community_service", "community_trust", "community_waiting_list"],
             removed.Removed.Order(StringComparer.Ordinal));
         Assert.Empty(MartDatabase.Uninstall(cs).Removed);
         Assert.Equal(relationsBefore, DatabaseCatalog.Relations(cs));
