@@ -65,6 +65,23 @@ public sealed class DatabaseTarget : IDisposable, IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Opens one connection and gives it back to the pool, so that a write started later finds it ready: the
+    /// handshake and the driver's start-up then overlap whatever the caller does meanwhile (reading workbooks).
+    /// Writes nothing; a failure is ignored here and reported by the first real use of the database.
+    /// </summary>
+    public async Task WarmUpAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using NpgsqlConnection connection = await DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException or System.Security.Authentication.AuthenticationException or OperationCanceledException or ObjectDisposedException or IOException)
+        {
+            // The write opens its own connection and reports the failure with its context.
+        }
+    }
+
     /// <summary>The text with every secret of this database's settings masked: use on every message built from a driver's.</summary>
     public string Redact(string message) => _redactor.Redact(message);
 

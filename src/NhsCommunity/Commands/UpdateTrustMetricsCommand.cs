@@ -20,6 +20,7 @@ public sealed class UpdateTrustMetricsCommand : TrustMetricsWriteCommandBase
 
     private readonly SortedDictionary<DateTime, List<CommunityDocument>> _months = [];
     private readonly HashSet<(string Code, DateTime Period)> _seen = [];
+    private Task? _warmUp;
 
     /// <summary>The trust's three-character code (bound from ConvertTo-CommunityJsonb output).</summary>
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
@@ -52,7 +53,17 @@ public sealed class UpdateTrustMetricsCommand : TrustMetricsWriteCommandBase
 
         // Resolve now so a bad connection setting stops the command before any input is read.
         _ = Database;
+
+        // Connect while the input is still being read (on another thread), so the write does not wait for it.
+        if (!WhatIfRequested())
+        {
+            _warmUp = Task.Run(() => Database.WarmUpAsync(CancellationToken));
+        }
     }
+
+    private bool WhatIfRequested() =>
+        (MyInvocation.BoundParameters.TryGetValue("WhatIf", out object? whatIf) && whatIf is SwitchParameter { IsPresent: true })
+        || LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
 
     protected override void ProcessRecord()
     {
@@ -105,6 +116,8 @@ public sealed class UpdateTrustMetricsCommand : TrustMetricsWriteCommandBase
 
                 if (writer is null)
                 {
+                    // Its connection, if it opened, is in the pool for the writer (it never throws).
+                    _warmUp?.GetAwaiter().GetResult();
                     writer = CreateWriter();
                     locked = Prepare(writer);
                     if (locked is not null)
