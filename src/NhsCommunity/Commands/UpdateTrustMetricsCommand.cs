@@ -21,7 +21,6 @@ public sealed class UpdateTrustMetricsCommand : TrustMetricsWriteCommandBase
     // Keyed by text, not by DateTime or a tuple: generic collections over value types are compiled on first use in every new pwsh.
     private readonly Dictionary<string, MonthDocuments> _months = new(StringComparer.Ordinal);
     private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
-    private Task? _warmUp;
 
     /// <summary>The trust's three-character code (bound from ConvertTo-CommunityJsonb output).</summary>
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
@@ -58,7 +57,7 @@ public sealed class UpdateTrustMetricsCommand : TrustMetricsWriteCommandBase
         // Connect while the input is still being read (on another thread), so the write does not wait for it.
         if (!WhatIfRequested())
         {
-            _warmUp = Task.Run(() => Database.WarmUpAsync(CancellationToken));
+            Database.StartOpening(CancellationToken);
         }
     }
 
@@ -122,8 +121,6 @@ public sealed class UpdateTrustMetricsCommand : TrustMetricsWriteCommandBase
 
                 if (writer is null)
                 {
-                    // Its connection, if it opened, is in the pool for the writer (it never throws).
-                    _warmUp?.GetAwaiter().GetResult();
                     writer = CreateWriter();
                     locked = Prepare(writer);
                     if (locked is not null)
