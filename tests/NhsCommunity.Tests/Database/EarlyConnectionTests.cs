@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Npgsql;
 using NhsCommunity.Database;
 using NhsCommunity.Tests.Infrastructure;
@@ -53,7 +51,7 @@ public class EarlyConnectionTests
     [Fact]
     public async Task A_connection_that_could_not_be_begun_fails_the_next_open_as_its_own_failure_would()
     {
-        int closedPort = ClosedPort();
+        int closedPort = LocalPorts.Closed();
         await using DatabaseTarget target = DatabaseTarget.Resolve($"Host=127.0.0.1;Port={closedPort};Username=nobody;Database=none;Timeout=5");
 
         target.StartOpening(CancellationToken.None);
@@ -67,20 +65,11 @@ public class EarlyConnectionTests
     [Fact]
     public async Task A_connection_begun_and_never_taken_is_closed_with_the_target()
     {
-        int closedPort = ClosedPort();
+        int closedPort = LocalPorts.Closed();
         DatabaseTarget target = DatabaseTarget.Resolve($"Host=127.0.0.1;Port={closedPort};Username=nobody;Database=none;Timeout=5");
         target.StartOpening(CancellationToken.None);
 
         // Its failure is not thrown from the dispose: nobody asked for the connection.
         await target.DisposeAsync();
-    }
-
-    private static int ClosedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 }
