@@ -12,6 +12,9 @@ public sealed class DatabaseTarget : IDisposable, IAsyncDisposable
 {
     private readonly SecretRedactor _redactor;
 
+    // A connection StartOpening began that nobody has taken yet.
+    private Task<NpgsqlConnection>? _opening;
+
     private DatabaseTarget(ResolvedConnection resolved, TimeSpan? timeout)
     {
         if (timeout is { } bound && bound <= TimeSpan.Zero)
@@ -52,8 +55,11 @@ public sealed class DatabaseTarget : IDisposable, IAsyncDisposable
     internal static DatabaseTarget Resolve(string? connectionString, NetworkCredential? credential, Func<string, string?> environment, TimeSpan? timeout = null) =>
         new(DatabaseConnection.ResolveSettings(connectionString, credential, environment), timeout);
 
-    /// <summary>Opens a connection; failures become a <see cref="DatabaseUnavailableException"/> naming only <see cref="Description"/>.</summary>
-    public async Task<NpgsqlConnection> OpenConnectionAsync(CancellationToken cancellationToken)
+    /// <summary>Opens a connection (or takes the one <see cref="StartOpening"/> began); failures become a <see cref="DatabaseUnavailableException"/> naming only <see cref="Description"/>.</summary>
+    public Task<NpgsqlConnection> OpenConnectionAsync(CancellationToken cancellationToken) =>
+        Interlocked.Exchange(ref _opening, null) ?? OpenNowAsync(cancellationToken);
+
+    private async Task<NpgsqlConnection> OpenNowAsync(CancellationToken cancellationToken)
     {
         try
         {
@@ -64,6 +70,14 @@ public sealed class DatabaseTarget : IDisposable, IAsyncDisposable
             throw new DatabaseUnavailableException($"Could not connect to {Description}: {Redact(e.Message)}", Redact(e));
         }
     }
+
+    /// <summary>
+    /// Starts opening a connection on another thread and keeps it for the next <see cref="OpenConnectionAsync"/>,
+    /// so the handshake and the driver's start-up overlap whatever the caller does meanwhile (reading workbooks).
+    /// Nothing is written; a failure is given to that next call, exactly as if it had opened the connection itself.
+    /// </summary>
+    public void StartOpening(CancellationToken cancellationToken) =>
+        _opening ??= Task.Run(() => OpenNowAsync(cancellationToken), cancellationToken);
 
     /// <summary>The text with every secret of this database's settings masked: use on every message built from a driver's.</summary>
     public string Redact(string message) => _redactor.Redact(message);
@@ -86,7 +100,23 @@ public sealed class DatabaseTarget : IDisposable, IAsyncDisposable
             ownPids,
             failure);
 
-    public void Dispose() => DataSource.Dispose();
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
-    public ValueTask DisposeAsync() => DataSource.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        // A connection begun early and never taken (the command stopped first) is closed, its failure ignored.
+        if (Interlocked.Exchange(ref _opening, null) is { } opening)
+        {
+            try
+            {
+                await (await opening.ConfigureAwait(false)).DisposeAsync().ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is DatabaseUnavailableException or NpgsqlException or OperationCanceledException or ObjectDisposedException or InvalidOperationException or IOException)
+            {
+                // Never opened: nothing to close.
+            }
+        }
+
+        await DataSource.DisposeAsync().ConfigureAwait(false);
+    }
 }

@@ -25,8 +25,11 @@ public sealed class CommunityDocumentBuilder
 {
     private readonly bool _includeNonNhs;
 
-    // Period -> edition -> records, kept as they come; everything is sorted at Build time.
-    private readonly Dictionary<DateTime, Dictionary<Edition, List<CommunityRecord>>> _periods = [];
+    // Period -> edition -> records, kept as they come; everything is sorted at Build time. Plain lists of
+    // classes rather than dictionaries keyed by value types: a year has a dozen periods, and generic code over
+    // value types is compiled on first use in every new process (it cannot be precompiled with the module).
+    private readonly List<PeriodRecords> _periods = [];
+    private EditionRecords? _last;
 
     /// <param name="includeNonNhs">Also build documents for providers whose code is not an NHS trust's (<see cref="TrustCodes"/>).</param>
     public CommunityDocumentBuilder(bool includeNonNhs = false)
@@ -48,21 +51,35 @@ public sealed class CommunityDocumentBuilder
         }
 
         DateTime period = MonthOf(record.Period);
-        if (!_periods.TryGetValue(period, out var editions))
-        {
-            editions = [];
-            _periods.Add(period, editions);
-        }
-
         var edition = new Edition(record.LastUpdated?.Date, record.SourceFile ?? "");
-        if (!editions.TryGetValue(edition, out var records))
+
+        // Records come file by file: the previous record's edition is nearly always this one's.
+        if (_last is null || _last.Period != period || _last.Edition != edition)
         {
-            records = [];
-            editions.Add(edition, records);
+            _last = EditionOf(period, edition);
         }
 
-        records.Add(record);
+        _last.Records.Add(record);
         return RecordDisposition.Accepted;
+    }
+
+    private EditionRecords EditionOf(DateTime period, Edition edition)
+    {
+        PeriodRecords? month = _periods.Find(p => p.Period == period);
+        if (month is null)
+        {
+            month = new PeriodRecords(period);
+            _periods.Add(month);
+        }
+
+        EditionRecords? records = month.Editions.Find(e => e.Edition == edition);
+        if (records is null)
+        {
+            records = new EditionRecords(period, edition);
+            month.Editions.Add(records);
+        }
+
+        return records;
     }
 
     public void AddRange(IEnumerable<CommunityRecord> records)
@@ -81,15 +98,19 @@ public sealed class CommunityDocumentBuilder
         var problems = new List<DocumentProblem>();
         var superseded = new List<string>();
 
-        foreach (DateTime period in _periods.Keys.Order())
+        var periods = new List<PeriodRecords>(_periods);
+        periods.Sort((a, b) => a.Period.CompareTo(b.Period));
+        foreach (PeriodRecords month in periods)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (!TryChooseEdition(period, _periods[period], problems, superseded, out Edition chosen))
+            DateTime period = month.Period;
+            if (!TryChooseEdition(period, month.Editions, problems, superseded, out EditionRecords chosenRecords))
             {
                 continue;
             }
 
-            var byTrust = _periods[period][chosen]
+            Edition chosen = chosenRecords.Edition;
+            var byTrust = chosenRecords.Records
                 .GroupBy(r => TrustCodes.Normalise(r.OrganisationCode), StringComparer.Ordinal)
                 .OrderBy(g => g.Key, StringComparer.Ordinal);
             foreach (var trust in byTrust)
@@ -115,25 +136,29 @@ public sealed class CommunityDocumentBuilder
 
     private static bool TryChooseEdition(
         DateTime period,
-        Dictionary<Edition, List<CommunityRecord>> editions,
+        List<EditionRecords> editions,
         List<DocumentProblem> problems,
         List<string> superseded,
-        out Edition chosen)
+        out EditionRecords chosenRecords)
     {
         // Latest publication first (an unknown date counts as oldest), then file name for a stable pick.
-        var ordered = editions.Keys
-            .OrderByDescending(e => e.LastUpdated ?? DateTime.MinValue)
-            .ThenBy(e => e.FileName, StringComparer.Ordinal)
-            .ThenBy(e => e.SourceFile, StringComparer.Ordinal)
-            .ToList();
-        chosen = ordered[0];
+        var orderedRecords = new List<EditionRecords>(editions);
+        orderedRecords.Sort(static (a, b) =>
+        {
+            int byDate = (b.Edition.LastUpdated ?? DateTime.MinValue).CompareTo(a.Edition.LastUpdated ?? DateTime.MinValue);
+            int byName = byDate != 0 ? byDate : string.CompareOrdinal(a.Edition.FileName, b.Edition.FileName);
+            return byName != 0 ? byName : string.CompareOrdinal(a.Edition.SourceFile, b.Edition.SourceFile);
+        });
+        chosenRecords = orderedRecords[0];
+        Edition chosen = chosenRecords.Edition;
+        var ordered = orderedRecords.ConvertAll(e => e.Edition);
         string month = period.ToString("MMMM yyyy", CultureInfo.InvariantCulture);
 
         var tied = ordered.Skip(1).Where(e => e.LastUpdated == ordered[0].LastUpdated).ToList();
         if (tied.Count > 0)
         {
-            string fingerprint = Fingerprint(editions[chosen]);
-            var different = tied.Where(e => Fingerprint(editions[e]) != fingerprint).ToList();
+            string fingerprint = Fingerprint(chosenRecords.Records);
+            var different = tied.Where(e => Fingerprint(editions.Find(r => r.Edition == e)!.Records) != fingerprint).ToList();
             if (different.Count > 0)
             {
                 string files = string.Join(", ", new[] { chosen }.Concat(different).Select(e => $"'{e.FileName}'"));
@@ -160,24 +185,35 @@ public sealed class CommunityDocumentBuilder
     private static CommunityDocument? BuildDocument(string trustCode, DateTime period, Edition edition, List<CommunityRecord> records, List<DocumentProblem> problems)
     {
         var services = new List<CommunityRecord>();
-        foreach (var same in records.GroupBy(r => (r.Category, Key: r.ServiceKey ?? "")).OrderBy(g => g.Key.Category).ThenBy(g => g.Key.Key, StringComparer.Ordinal))
+        List<CommunityRecord> sorted = SortByService(records);
+        for (int start = 0, end; start < sorted.Count; start = end)
         {
-            var distinct = same.DistinctBy(Values).ToList();
+            // One service: the run of records with the same category and key; the first of each distinct set of values counts.
+            CommunityRecord first = sorted[start];
+            var distinct = new List<CommunityRecord> { first };
+            for (end = start + 1; end < sorted.Count && CompareService(sorted[end], first) == 0; end++)
+            {
+                if (!distinct.Exists(d => SameValues(d, sorted[end])))
+                {
+                    distinct.Add(sorted[end]);
+                }
+            }
+
             if (distinct.Count > 1)
             {
                 problems.Add(new DocumentProblem(
                     DocumentProblemKind.ConflictingRecords,
                     period,
                     trustCode,
-                    $"{trustCode} {period:yyyy-MM} has {distinct.Count} different records for {CommunityDocumentJson.SectionOf(same.Key.Category)}.{same.Key.Key} "
+                    $"{trustCode} {period:yyyy-MM} has {distinct.Count} different records for {CommunityDocumentJson.SectionOf(first.Category)}.{first.ServiceKey ?? ""} "
                     + $"in '{edition.FileName}'; no document was built for it. Check the workbook for a repeated column or row."));
                 return null;
             }
 
             // A record with nothing reported is not a reported service.
-            if (BandCatalogue.All.Any(b => distinct[0][b.Band] is not null))
+            if (AnyBandReported(first))
             {
-                services.Add(distinct[0]);
+                services.Add(first);
             }
         }
 
@@ -190,6 +226,49 @@ public sealed class CommunityDocumentBuilder
         bool split = services.Any(s => s.HasSplit52Weeks);
         return CommunityDocumentJson.Write(trustCode, trustName, period, edition.LastUpdated, edition.FileName, split, services);
     }
+
+    /// <summary>The records by category, then ordinal service key, keeping their order within a service (a stable insertion sort: a trust has a few dozen).</summary>
+    private static List<CommunityRecord> SortByService(List<CommunityRecord> records)
+    {
+        var sorted = new List<CommunityRecord>(records.Count);
+        foreach (CommunityRecord record in records)
+        {
+            int at = sorted.Count;
+            while (at > 0 && CompareService(sorted[at - 1], record) > 0)
+            {
+                at--;
+            }
+
+            sorted.Insert(at, record);
+        }
+
+        return sorted;
+    }
+
+    private static int CompareService(CommunityRecord a, CommunityRecord b)
+    {
+        int byCategory = ((int)a.Category).CompareTo((int)b.Category);
+        return byCategory != 0 ? byCategory : string.CompareOrdinal(a.ServiceKey ?? "", b.ServiceKey ?? "");
+    }
+
+    private static bool AnyBandReported(CommunityRecord record)
+    {
+        foreach (BandDefinition band in BandCatalogue.All)
+        {
+            if (record[band.Band] is not null)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool SameValues(CommunityRecord a, CommunityRecord b) =>
+        a.TotalWaiting == b.TotalWaiting && a.Wait0To1Weeks == b.Wait0To1Weeks && a.Wait1To2Weeks == b.Wait1To2Weeks
+        && a.Wait2To4Weeks == b.Wait2To4Weeks && a.Wait4To12Weeks == b.Wait4To12Weeks && a.Wait12To18Weeks == b.Wait12To18Weeks
+        && a.Wait18To52Weeks == b.Wait18To52Weeks && a.Wait52PlusWeeks == b.Wait52PlusWeeks && a.Wait52To104Weeks == b.Wait52To104Weeks
+        && a.Wait104PlusWeeks == b.Wait104PlusWeeks && a.HasSplit52Weeks == b.HasSplit52Weeks;
 
     private static DateTime MonthOf(DateTime date) => new(date.Year, date.Month, 1, 0, 0, 0, DateTimeKind.Unspecified);
 
@@ -207,6 +286,24 @@ public sealed class CommunityDocumentBuilder
             .Distinct(StringComparer.Ordinal)
             .Order(StringComparer.Ordinal);
         return string.Join('\n', lines);
+    }
+
+    /// <summary>One month's records, by edition.</summary>
+    private sealed class PeriodRecords(DateTime period)
+    {
+        public DateTime Period { get; } = period;
+
+        public List<EditionRecords> Editions { get; } = [];
+    }
+
+    /// <summary>One edition's records of one month, as they came.</summary>
+    private sealed class EditionRecords(DateTime period, Edition edition)
+    {
+        public DateTime Period { get; } = period;
+
+        public Edition Edition { get; } = edition;
+
+        public List<CommunityRecord> Records { get; } = [];
     }
 
     /// <summary>One workbook edition of a month: its publication date and file.</summary>

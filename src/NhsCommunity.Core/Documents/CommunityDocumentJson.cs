@@ -139,10 +139,9 @@ internal static class CommunityDocumentJson
     private static bool BandsAddUp(CommunityRecord service, bool split)
     {
         bool ok = true;
-        int?[] parts = [.. BandCatalogue.UpTo52Weeks.Select(b => service[b]), service.Wait52PlusWeeks];
-        if (service.TotalWaiting is int total && parts.All(p => p is not null))
+        if (service.TotalWaiting is int total && SumOfParts(service) is long sum)
         {
-            ok = total == parts.Sum(p => (long)p!.Value);
+            ok = total == sum;
         }
 
         if (split && service.Wait52PlusWeeks is int over52 && service.Wait52To104Weeks is int to104 && service.Wait104PlusWeeks is int over104)
@@ -151,6 +150,23 @@ internal static class CommunityDocumentJson
         }
 
         return ok;
+    }
+
+    /// <summary>The six bands up to 52 weeks and the 52+ band added up; null where any of them is blank.</summary>
+    private static long? SumOfParts(CommunityRecord service)
+    {
+        long sum = 0;
+        foreach (WaitBand band in BandCatalogue.UpTo52Weeks)
+        {
+            if (service[band] is not int value)
+            {
+                return null;
+            }
+
+            sum += value;
+        }
+
+        return service.Wait52PlusWeeks is int over52 ? sum + over52 : null;
     }
 
     private static void WriteList(Utf8JsonWriter json, string name, List<string> items)

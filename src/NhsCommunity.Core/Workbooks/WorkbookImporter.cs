@@ -74,7 +74,9 @@ public sealed class WorkbookImporter
                     reading.Enqueue(Task.Run(() => ReadOne(file, cancellationToken), cancellationToken));
                 }
 
-                yield return reading.Dequeue().GetAwaiter().GetResult();
+                WorkbookReadResult read = reading.Dequeue().GetAwaiter().GetResult();
+                FreedNativeMemory.Release();
+                yield return read;
             }
         }
         finally

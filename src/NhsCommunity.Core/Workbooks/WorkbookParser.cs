@@ -70,8 +70,19 @@ internal static class WorkbookParser
 
         DateTime period = ReadPeriod(file, bandSheets, titles, sheetNames);
 
-        WaitBand[] bands = [.. bandSheets.Keys.Order()];
-        var indexes = new List<int>(bands.Select(b => bandSheets[b]));
+        // In band order (the catalogue lists the bands in it), by plain loops: sorting and LINQ over enums and
+        // ints would be JIT-compiled in every new process, the module's precompiled code cannot hold them.
+        var bands = new WaitBand[bandSheets.Count];
+        var indexes = new List<int>(bands.Length + 1);
+        foreach (BandDefinition definition in BandCatalogue.All)
+        {
+            if (bandSheets.TryGetValue(definition.Band, out int index))
+            {
+                bands[indexes.Count] = definition.Band;
+                indexes.Add(index);
+            }
+        }
+
         int cover = -1;
         for (int i = 0; i < sheetNames.Count && cover < 0; i++)
         {
@@ -110,9 +121,15 @@ internal static class WorkbookParser
 
     private static DateTime ReadPeriod(string file, Dictionary<WaitBand, int> bandSheets, Dictionary<int, string> titles, IReadOnlyList<string> sheetNames)
     {
-        var periods = new SortedDictionary<DateTime, List<string>>();
-        foreach (int sheet in bandSheets.Values.Order())
+        DateTime? first = null;
+        bool mixed = false;
+        for (int sheet = 0; sheet < sheetNames.Count; sheet++)
         {
+            if (!bandSheets.ContainsValue(sheet))
+            {
+                continue;
+            }
+
             if (!TitlePeriod.TryParse(titles[sheet], out DateTime period))
             {
                 throw new WorkbookFormatException(
@@ -123,6 +140,20 @@ internal static class WorkbookParser
                     "A1");
             }
 
+            first ??= period;
+            mixed |= period != first;
+        }
+
+        return mixed ? throw MixedPeriods(file, bandSheets, titles, sheetNames) : first!.Value;
+    }
+
+    /// <summary>The error for titles that name more than one month, listing the sheets of each.</summary>
+    private static WorkbookFormatException MixedPeriods(string file, Dictionary<WaitBand, int> bandSheets, Dictionary<int, string> titles, IReadOnlyList<string> sheetNames)
+    {
+        var periods = new SortedDictionary<DateTime, List<string>>();
+        foreach (int sheet in bandSheets.Values.Order())
+        {
+            _ = TitlePeriod.TryParse(titles[sheet], out DateTime period);
             if (!periods.TryGetValue(period, out List<string>? sheets))
             {
                 periods.Add(period, sheets = []);
@@ -131,17 +162,12 @@ internal static class WorkbookParser
             sheets.Add(sheetNames[sheet]);
         }
 
-        if (periods.Count > 1)
-        {
-            string detail = string.Join("; ", periods.Select(p => $"{p.Key.ToString("MMMM yyyy", CultureInfo.InvariantCulture)}: {string.Join(", ", p.Value.Select(s => $"'{s}'"))}"));
-            throw new WorkbookFormatException(
-                WorkbookErrorIds.PeriodMismatch,
-                file,
-                $"'{file}': the table titles name different months ({detail}), so the workbook mixes periods. Download the workbook again; do not combine sheets from different months.",
-                periods.Last().Value[0],
-                "A1");
-        }
-
-        return periods.Keys.Single();
+        string detail = string.Join("; ", periods.Select(p => $"{p.Key.ToString("MMMM yyyy", CultureInfo.InvariantCulture)}: {string.Join(", ", p.Value.Select(s => $"'{s}'"))}"));
+        return new WorkbookFormatException(
+            WorkbookErrorIds.PeriodMismatch,
+            file,
+            $"'{file}': the table titles name different months ({detail}), so the workbook mixes periods. Download the workbook again; do not combine sheets from different months.",
+            periods.Last().Value[0],
+            "A1");
     }
 }

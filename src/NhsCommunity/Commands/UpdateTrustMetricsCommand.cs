@@ -18,8 +18,9 @@ public sealed class UpdateTrustMetricsCommand : TrustMetricsWriteCommandBase
 {
     private const int ProgressActivityId = 4100;
 
-    private readonly SortedDictionary<DateTime, List<CommunityDocument>> _months = [];
-    private readonly HashSet<(string Code, DateTime Period)> _seen = [];
+    // Keyed by text, not by DateTime or a tuple: generic collections over value types are compiled on first use in every new pwsh.
+    private readonly Dictionary<string, MonthDocuments> _months = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
 
     /// <summary>The trust's three-character code (bound from ConvertTo-CommunityJsonb output).</summary>
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
@@ -52,12 +53,23 @@ public sealed class UpdateTrustMetricsCommand : TrustMetricsWriteCommandBase
 
         // Resolve now so a bad connection setting stops the command before any input is read.
         _ = Database;
+
+        // Connect while the input is still being read (on another thread), so the write does not wait for it.
+        if (!WhatIfRequested())
+        {
+            Database.StartOpening(CancellationToken);
+        }
     }
+
+    private bool WhatIfRequested() =>
+        (MyInvocation.BoundParameters.TryGetValue("WhatIf", out object? whatIf) && whatIf is SwitchParameter { IsPresent: true })
+        || LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
 
     protected override void ProcessRecord()
     {
         DateTime month = new(Period.Year, Period.Month, 1);
-        if (!_seen.Add((TrustCode, month)))
+        string monthKey = month.ToString("yyyy-MM", CultureInfo.InvariantCulture);
+        if (!_seen.Add(TrustCode + " " + monthKey))
         {
             WriteError(new ErrorRecord(
                 new ArgumentException($"A second document for trust {TrustCode} in {month:yyyy-MM} was given; only the first is written. Check the input for duplicate workbooks of the same month."),
@@ -65,13 +77,13 @@ public sealed class UpdateTrustMetricsCommand : TrustMetricsWriteCommandBase
             return;
         }
 
-        if (!_months.TryGetValue(month, out List<CommunityDocument>? documents))
+        if (!_months.TryGetValue(monthKey, out MonthDocuments? documents))
         {
-            documents = [];
-            _months.Add(month, documents);
+            documents = new MonthDocuments(month);
+            _months.Add(monthKey, documents);
         }
 
-        documents.Add(new CommunityDocument { TrustCode = TrustCode, TrustName = TrustName ?? "", Period = Month.Of(month), Json = Json });
+        documents.Documents.Add(new CommunityDocument { TrustCode = TrustCode, TrustName = TrustName ?? "", Period = Month.Of(month), Json = Json });
     }
 
     [SuppressMessage("Design", "CA1031", Justification = "Each month's failure is reported and the run goes on.")]
@@ -83,8 +95,12 @@ public sealed class UpdateTrustMetricsCommand : TrustMetricsWriteCommandBase
         try
         {
             int index = 0;
-            foreach ((DateTime month, List<CommunityDocument> documents) in _months)
+            var months = new List<MonthDocuments>(_months.Values);
+            months.Sort((a, b) => a.Month.CompareTo(b.Month));
+            foreach (MonthDocuments entry in months)
             {
+                DateTime month = entry.Month;
+                List<CommunityDocument> documents = entry.Documents;
                 index++;
                 progress.StatusDescription = $"{month:yyyy-MM}: {documents.Count} trust(s) ({index} of {_months.Count})";
                 progress.PercentComplete = (index - 1) * 100 / _months.Count;
@@ -166,6 +182,14 @@ public sealed class UpdateTrustMetricsCommand : TrustMetricsWriteCommandBase
         {
             WriteVerbose($"Run {RunId}: {writer.RoundTrips} round trip(s) in all (start-up and lease, one a month, release). Undo it with: Restore-TrustMetrics -RunId {RunId}");
         }
+    }
+
+    /// <summary>The documents of one month, in the order they came.</summary>
+    private sealed class MonthDocuments(DateTime month)
+    {
+        public DateTime Month { get; } = month;
+
+        public List<CommunityDocument> Documents { get; } = [];
     }
 
     private void Report(DateTime month, List<CommunityDocument> documents, string reason)

@@ -1,6 +1,4 @@
 using System.Management.Automation;
-using System.Net;
-using System.Net.Sockets;
 using Npgsql;
 using NhsCommunity.Database;
 using NhsCommunity.Tests.Infrastructure;
@@ -58,7 +56,7 @@ public class ConnectionSecretTests
     [SkippableFact]
     public void Malformed_strings_never_show_the_password_in_any_stream_of_a_cmdlet()
     {
-        int closedPort = ClosedPort();
+        int closedPort = LocalPorts.Closed();
         using var session = new PowerShellSession();
         int refusedAsConfiguration = 0;
         foreach (string connectionString in MalformedStrings(closedPort))
@@ -178,11 +176,4 @@ public class ConnectionSecretTests
         .. run.Verbose,
         .. run.Progress.SelectMany(p => new[] { p.Activity, p.StatusDescription, p.CurrentOperation ?? "" }),
     ]);
-
-    private static int ClosedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

@@ -1,6 +1,5 @@
 using System.Management.Automation;
 using System.Net;
-using System.Net.Sockets;
 using Npgsql;
 using NhsCommunity.Database;
 using NhsCommunity.Documents;
@@ -163,7 +162,7 @@ public class UpdateTrustMetricsCommandTests
         Skip.IfNot(TestPostgres.IsAvailable, TestPostgres.NotInstalledReason);
         var db = new SyntheticBackfill("cmdlet_secrets", trusts: 2);
         using var session = new PowerShellSession();
-        int closedPort = ClosedPort();
+        int closedPort = LocalPorts.Closed();
         var builder = new NpgsqlConnectionStringBuilder(db.ConnectionString);
         // The secrets are in variables, as in a script ($env:..., Get-Credential): PowerShell itself keeps
         // the text of the command line in every error's InvocationInfo, which is not ours to redact.
@@ -223,11 +222,4 @@ public class UpdateTrustMetricsCommandTests
         InformationalRecord r => r.Message,
         _ => value.ToString() ?? "",
     };
-
-    private static int ClosedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
