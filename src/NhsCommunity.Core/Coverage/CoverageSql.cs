@@ -102,42 +102,24 @@ public sealed class CoverageSql
     public static string DateLiteral(DateTime date) => "DATE '" + date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + "'";
 
     /// <summary>The WHERE clause selecting the rows in scope from trust_metrics aliased <paramref name="alias"/>.</summary>
-    public string ScopeFilter(string alias = "t")
-    {
-        var where = new List<string>
-        {
-            $"lower(btrim({alias}.data_type)) = lower({Value("data_type", Quote(Scope.DataType))})",
-        };
-        if (Scope.FromMonth is { } from)
-        {
-            where.Add($"{alias}.period >= {Value("from", DateLiteral(from))}");
-        }
-
-        if (Scope.ToMonth is { } to)
-        {
-            where.Add($"{alias}.period <= {Value("to", DateLiteral(to))}");
-        }
-
-        if (Scope.NormalisedTrustCodes.Count > 0)
-        {
-            where.Add($"upper(btrim({alias}.trust_code)) = ANY({Value("trusts", ArrayLiteral(Scope.NormalisedTrustCodes))})");
-        }
-
-        if (Partitioned)
-        {
-            where.Add($"{PartOf(alias)} = @partition");
-        }
-
-        return string.Join("\n      AND ", where);
-    }
+    public string ScopeFilter(string alias = "t") => Filter(alias,
+        $"lower(btrim({alias}.data_type)) = lower({Value("data_type", Quote(Scope.DataType))})",
+        $"upper(btrim({alias}.trust_code))",
+        Partitioned);
 
     /// <summary>
     /// The same scope over a mart table aliased <paramref name="alias"/>, whose trust codes are kept trimmed and upper-cased
-    /// and data types trimmed and lower-cased, so the comparisons are plain (and use the mart's index).
+    /// and data types trimmed and lower-cased, so the comparisons are plain (and use the mart's index). The mart's
+    /// checks choose their part themselves.
     /// </summary>
-    public string MartScopeFilter(string alias)
+    public string MartScopeFilter(string alias) => Filter(alias,
+        $"{alias}.data_type = lower({Value("data_type", Quote(Scope.DataType))})",
+        $"{alias}.trust_code",
+        partitioned: false);
+
+    private string Filter(string alias, string dataType, string trustCode, bool partitioned)
     {
-        var where = new List<string> { $"{alias}.data_type = lower({Value("data_type", Quote(Scope.DataType))})" };
+        var where = new List<string> { dataType };
         if (Scope.FromMonth is { } from)
         {
             where.Add($"{alias}.period >= {Value("from", DateLiteral(from))}");
@@ -150,7 +132,12 @@ public sealed class CoverageSql
 
         if (Scope.NormalisedTrustCodes.Count > 0)
         {
-            where.Add($"{alias}.trust_code = ANY({Value("trusts", ArrayLiteral(Scope.NormalisedTrustCodes))})");
+            where.Add($"{trustCode} = ANY({Value("trusts", ArrayLiteral(Scope.NormalisedTrustCodes))})");
+        }
+
+        if (partitioned)
+        {
+            where.Add($"{PartOf(alias)} = @partition");
         }
 
         return string.Join("\n      AND ", where);

@@ -116,18 +116,7 @@ public static class MartInstaller
 
             MartResult result = work(connection, transaction, schema, commandTimeout);
             transaction.Commit();
-            return new MartResult
-            {
-                Database = result.Database,
-                Schema = result.Schema,
-                Installed = result.Installed,
-                Rows = result.Rows,
-                Documents = result.Documents,
-                Trusts = result.Trusts,
-                Services = result.Services,
-                Removed = result.Removed,
-                Elapsed = stopwatch.Elapsed,
-            };
+            return result with { Elapsed = stopwatch.Elapsed };
         }
         catch (PostgresException e) when (e.SqlState == InsufficientPrivilege)
         {

@@ -1,7 +1,7 @@
 namespace NhsCommunity.Mart;
 
 /// <summary>What Install-CommunityMart or Uninstall-CommunityMart did, and what the mart holds afterwards.</summary>
-public sealed class MartResult
+public sealed record MartResult
 {
     /// <summary>"user@host:port/database".</summary>
     public required string Database { get; init; }
