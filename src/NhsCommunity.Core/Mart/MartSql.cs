@@ -307,6 +307,8 @@ public static class MartSql
         SET plan_cache_mode = force_generic_plan AS $apply$
         DECLARE
             ids uuid[];
+            facts_there boolean;
+            edited boolean := EXISTS (SELECT 1 FROM {{Edits}});
             applying text := current_setting('{{ApplyingSetting}}', true);
         BEGIN
             -- These writes are the mart's own: the guards on its tables let them pass.
@@ -319,19 +321,23 @@ public static class MartSql
 
             -- Joins with the keys, one index probe each (an = ANY(array) condition on the inner side of a join would sort
             -- the array again for every probe).
-            SELECT array_agg(DISTINCT x.id) INTO ids
-            FROM (SELECT d.id
+            SELECT array_agg(DISTINCT x.id), coalesce(bool_or(x.services > 0), false) INTO ids, facts_there
+            FROM (SELECT d.id, d.services
                   FROM (SELECT DISTINCT * FROM unnest(key_trusts, key_periods, key_types)) AS k(trust_code, period, data_type)
                   JOIN {{Documents}} d ON d.period = k.period AND d.trust_code = k.trust_code AND d.data_type = k.data_type
                   UNION ALL
-                  SELECT unnest(new_ids)) AS x;
+                  SELECT unnest(new_ids), 0) AS x;
 
             DELETE FROM {{Documents}} WHERE id = ANY(changed) OR id = ANY(ids);
-            DELETE FROM {{Fact}} f
-            USING (SELECT DISTINCT * FROM unnest(key_trusts, key_periods, key_types)) AS k(trust_code, period, data_type)
-            WHERE f.period = k.period AND f.trust_code = k.trust_code AND f.data_type = k.data_type;
+            -- The fact has rows for those trust-months only where their documents had services, or where someone wrote
+            -- the fact by hand; a month loaded into empty rows (a backfill's usual case) has none to look for.
+            IF facts_there OR edited THEN
+                DELETE FROM {{Fact}} f
+                USING (SELECT DISTINCT * FROM unnest(key_trusts, key_periods, key_types)) AS k(trust_code, period, data_type)
+                WHERE f.period = k.period AND f.trust_code = k.trust_code AND f.data_type = k.data_type;
+            END IF;
             -- Those trust-months are rebuilt from the documents: a hand edit there is gone with them.
-            IF EXISTS (SELECT 1 FROM {{Edits}}) THEN
+            IF edited THEN
                 DELETE FROM {{Edits}} e
                 WHERE NOT e.whole AND (e.trust_code, e.period, e.data_type) IN (SELECT * FROM unnest(key_trusts, key_periods, key_types));
             END IF;
