@@ -8,7 +8,8 @@ namespace NhsCommunity.Mart;
 /// relationships, accepted_values, and a reconciliation with the documents. They read relations the report adds in
 /// the mart's case (<see cref="Relations"/>): <c>mart_keys</c>, the fact's rows grouped by their key (rows, NULL totals),
 /// <c>mart_months</c>, the fact's rows and band sums per trust and month, and <c>mart_documents</c>, the mart's per-row
-/// figures in scope. Each finding names the test, the rows, and a statement that shows them.
+/// figures in scope; and <c>mart_scope</c>, the rows of trust_metrics in scope with whether the mart holds them as they
+/// are now (<see cref="CoverageSql"/> adds it with docs). Each finding names the test, the rows, and a statement that shows them.
 /// </summary>
 /// <remarks>
 /// The fact's rows read are those of the trust-months where a test can find something (<c>mart_suspects</c>), not all of
