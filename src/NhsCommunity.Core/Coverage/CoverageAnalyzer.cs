@@ -87,9 +87,7 @@ public static class CoverageAnalyzer
         bool fromMart = ReadsMart(scope, ConfigureAndProbeMart(connection, transaction, bound));
         CoverageCheck[] checks = CoverageChecks.All.Where(c => withSource || !c.NeedsSource).Concat(fromMart ? MartChecks.All : []).ToArray();
 
-        // From the mart the report is a few hash joins over two small tables, read in one part: each part would scan both
-        // whole, and the planner cannot estimate a part's share of the rows (it guesses 0.5%), so it would loop where it hashes.
-        using SnapshotPartners partners = SnapshotPartners.Open(connection, transaction, openAnother, fromMart ? 0 : parts - 1, ConfigureBounded);
+        using SnapshotPartners partners = SnapshotPartners.Open(connection, transaction, openAnother, parts - 1, ConfigureBounded);
         int commandTimeout = DatabaseWaits.ClientSeconds(bound);
 
         var connections = new List<(NpgsqlConnection Connection, NpgsqlTransaction Transaction)> { (connection, transaction) };
