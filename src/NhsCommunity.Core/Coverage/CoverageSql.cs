@@ -291,7 +291,7 @@ public sealed class CoverageSql
                 WINDOW trust AS (PARTITION BY upper(btrim(t.trust_code)))
             ),
             mart_exact AS MATERIALIZED (
-                SELECT coalesce((SELECT bool_and(d.in_scope) FROM mart_drive d), true)
+                SELECT coalesce((SELECT bool_and(d.in_scope IS TRUE) FROM mart_drive d), true)
                        AND (SELECT count(*) FROM mart_drive d) = (SELECT count(*) FROM {{Table}} t WHERE {{ScopeFilter()}}) AS exact
             ),
             mart_fallback AS MATERIALIZED (
