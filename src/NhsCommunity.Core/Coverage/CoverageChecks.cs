@@ -30,6 +30,8 @@ public static class CoverageChecks
         FROM docs d
         CROSS JOIN LATERAL (VALUES ('adult_services', d.adult_services_type), ('cyp_services', d.cyp_services_type), ('metadata', d.metadata_type)) AS k(json_key, json_type)
         WHERE d.doc_state = 'object' AND k.json_type <> 'object'
+          -- The document's own test first, so the three keys are unrolled only where one can be found.
+          AND (d.adult_services_type <> 'object' OR d.cyp_services_type <> 'object' OR d.metadata_type <> 'object')
         UNION ALL
         SELECT 'InvalidDocument', 'Error', f.trust_code, f.period, f.service_path,
                'The service is a JSON ' || f.shape || ', not an object.'
@@ -48,12 +50,16 @@ public static class CoverageChecks
         FROM docs d
         CROSS JOIN LATERAL (VALUES ('adult_services', d.adult_services_type), ('cyp_services', d.cyp_services_type), ('metadata', d.metadata_type)) AS k(json_key, json_type)
         WHERE d.doc_state = 'object' AND k.json_type IS NULL
+          -- The document's own test first, so the three keys are unrolled only where one can be found.
+          AND (d.adult_services_type IS NULL OR d.cyp_services_type IS NULL OR d.metadata_type IS NULL)
         UNION ALL
         SELECT 'MissingKey', 'Error', d.trust_code, d.period, 'metadata',
                'metadata has no "' || k.json_key || '".'
         FROM docs d
         CROSS JOIN (VALUES {Values(CoverageSql.MetadataKeys)}) AS k(json_key)
         WHERE d.doc_state = 'object' AND d.metadata IS NOT NULL AND NOT d.metadata ? k.json_key
+          -- The same first for all four keys at once (one test of the metadata, not four).
+          AND NOT d.metadata ?& {CoverageSql.ArrayLiteral(CoverageSql.MetadataKeys)}
         UNION ALL
         SELECT 'MissingKey', CASE WHEN b.blank THEN 'Info' ELSE 'Error' END, f.trust_code, f.period, f.service_path,
                'The service has no "' || k.band_key || '"' || CASE WHEN b.blank THEN ': blank in the workbook (listed in metadata.blank_bands).' ELSE '.' END
@@ -207,6 +213,9 @@ public static class CoverageChecks
         SELECT 'DuplicateRow' AS check_name, 'Error' AS severity, s.trust_code, s.period, NULL::text AS service,
                count(*) || ' rows for this trust and month (data_type ' || string_agg(DISTINCT quote_literal(s.data_type), ', ') || ').' AS detail
         FROM docs s
+        -- The trust-months named twice, found by hashing (a GROUP BY with string_agg(DISTINCT) sorts every row); the
+        -- coalesces only widen this, the GROUP BY below counts exactly.
+        WHERE (coalesce(s.trust_code, ''), coalesce(s.period, 'infinity')) IN (SELECT coalesce(x.trust_code, ''), coalesce(x.period, 'infinity') FROM docs x GROUP BY 1, 2 HAVING count(*) > 1)
         GROUP BY s.trust_code, s.period
         HAVING count(*) > 1
         """);
@@ -219,8 +228,8 @@ public static class CoverageChecks
         SELECT 'NotTrustCode' AS check_name, 'Error' AS severity, s.trust_code, NULL::date AS period, NULL::text AS service,
                quote_literal(s.trust_code) || ' (' || min(s.trust_name) || ') is not an NHS trust code; ' || count(*) || ' row(s).' AS detail
         FROM docs s
-        WHERE s.trust_code !~ '{{NhsTrustCodePattern}}'
         GROUP BY s.trust_code
+        HAVING s.trust_code !~ '{{NhsTrustCodePattern}}'
         """);
 
     public static readonly CoverageCheck SourceMismatch = new(

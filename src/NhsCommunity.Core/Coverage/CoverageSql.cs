@@ -56,6 +56,11 @@ public sealed class CoverageSql
             throw new ArgumentException("The mart already holds every document's figures: give no plain documents.", nameof(fromMart));
         }
 
+        if (fromMart && scope.AsOf is not null)
+        {
+            throw new ArgumentException("The mart holds the documents as they are now, not as of a past moment.", nameof(fromMart));
+        }
+
         if ((plainDocumentsGiven || partitioned) && style != SqlStyle.Parameters)
         {
             throw new ArgumentException("Plain documents and partitions are passed as parameters, so need the Parameters style.", nameof(style));
@@ -174,14 +179,8 @@ public sealed class CoverageSql
                  .Append(CultureInfo.InvariantCulture, $"\n           CASE WHEN jsonb_typeof(x.v -> '{key}') = 'number' THEN (x.v -> '{key}')::numeric END AS {key}");
         }
 
-        string totals = FromMart
-            ? $"SELECT m.id, m.services, m.total_waiting, m.services_52, m.waiting_52, m.suspects FROM {Mart.MartSql.Documents} m WHERE m.services > 0"
-            : ServiceTotalsSelect(restServices) + plainTotals;
-        // From the mart, metadata no check can fault is left out where no service needs it (its blank_bands): the three
-        // checks of the metadata then skip the row at once, and find what they would find.
-        string shapes = FromMart
-            ? $"SELECT m.id, m.doc_type, m.doc_state, m.adult_services_type, m.cyp_services_type, m.metadata_type, CASE WHEN NOT m.metadata_plain OR m.suspects IS NOT NULL THEN m.metadata END AS metadata FROM {Mart.MartSql.Documents} m"
-            : DocumentShapesSelect(rest) + plainShapes;
+        string totals = ServiceTotalsSelect(restServices) + plainTotals;
+        string shapes = DocumentShapesSelect(rest) + plainShapes;
         var sql = new StringBuilder();
         sql.Append(CultureInfo.InvariantCulture, $$"""
             WITH scope AS NOT MATERIALIZED (
@@ -206,7 +205,7 @@ public sealed class CoverageSql
                 """).Append('\n').Append(ServicesCte("pending_services", "pending")).Append(',');
         }
 
-        sql.Append('\n').Append(CultureInfo.InvariantCulture, $$"""
+        sql.Append('\n').Append(FromMart ? MartDocs() : $$"""
             service_totals AS NOT MATERIALIZED (
                 {{totals}}
             ),
@@ -226,6 +225,7 @@ public sealed class CoverageSql
                 LEFT JOIN service_totals a ON a.id = s.id
                 WINDOW trust AS (PARTITION BY s.trust_code)
             ),
+            """).Append('\n').Append(CultureInfo.InvariantCulture, $$"""
             facts AS MATERIALIZED (
                 SELECT x.*, jsonb_typeof(x.v) AS shape{{typed}}
                 FROM (SELECT d.id, d.trust_code, d.period, p ->> 0 AS json_key, p ->> 1 AS service, (p ->> 0) || '.' || (p ->> 1) AS service_path,
@@ -246,6 +246,72 @@ public sealed class CoverageSql
         }
 
         return sql.ToString();
+    }
+
+    /// <summary>
+    /// <c>docs</c> from the mart: the same rows as the join of <c>scope</c> with the mart's documents (by id), the shapes
+    /// and figures taken from the mart; and <c>mart_scope</c>, the rows of <c>scope</c> with whether the mart holds them
+    /// as they are now (for MartReconciliation).
+    /// </summary>
+    /// <remarks>
+    /// The planner cannot estimate the scope on trust_metrics (lower(btrim(data_type)) has no statistics: it guesses 0.5%
+    /// of the rows, 90 of 18,000), and then sorts and loops where it should hash in every check that reads docs. So
+    /// docs is read from the mart's documents (<c>mart_drive</c>), whose normalised columns it has statistics for,
+    /// joined to trust_metrics by id. That is the same set of rows when every row it finds is in scope on trust_metrics
+    /// too and there are as many as trust_metrics has in scope (<c>mart_exact</c>); else (a row changed after the mart read
+    /// it, or not in the mart) the rows come from trust_metrics as the scope defines them (<c>mart_fallback</c>, read only then).
+    /// </remarks>
+    private string MartDocs()
+    {
+        string documents = Mart.MartSql.Documents;
+        string part = Partitioned ? $"\n      AND {PartOf("m")} = @partition" : "";
+        const string columns = """
+            t.id, upper(btrim(t.trust_code)) AS trust_code, t.trust_name, t.period, t.data_type, t.icb_code, t.icb_name,
+                   m.doc_type, m.doc_state, m.adult_services_type, m.cyp_services_type, m.metadata_type,
+                   CASE WHEN NOT m.metadata_plain OR m.suspects IS NOT NULL THEN m.metadata END AS metadata,
+                   CASE WHEN m.services > 0 THEN m.services ELSE 0 END AS services,
+                   CASE WHEN m.services > 0 THEN m.total_waiting ELSE 0 END AS total_waiting,
+                   CASE WHEN m.services > 0 THEN m.services_52 ELSE 0 END AS services_52,
+                   CASE WHEN m.services > 0 THEN m.waiting_52 ELSE 0 END AS waiting_52,
+                   CASE WHEN m.services > 0 THEN m.suspects END AS suspects,
+                   count(*) FILTER (WHERE m.services > 0) OVER trust AS trust_months_with_data,
+                   min(t.period) FILTER (WHERE m.services > 0) OVER trust AS trust_first_period,
+                   max(t.period) FILTER (WHERE m.services > 0) OVER trust AS trust_last_period,
+                   m.id IS NOT NULL AS in_mart, m.source_xmin = t.xmin AS mart_current
+            """;
+        // From the mart, metadata no check can fault is left out where no service needs it (its blank_bands): the three
+        // checks of the metadata then skip the row at once, and find what they would find.
+        return $$"""
+            mart_drive AS MATERIALIZED (
+                SELECT {{columns}},
+                       {{ScopeFilter("t").Replace("\n", "\n       ", StringComparison.Ordinal)}} AS in_scope
+                FROM {{documents}} m
+                JOIN {{Table}} t ON t.id = m.id
+                WHERE {{MartScopeFilter("m")}}{{part}}
+                WINDOW trust AS (PARTITION BY upper(btrim(t.trust_code)))
+            ),
+            mart_exact AS MATERIALIZED (
+                SELECT coalesce((SELECT bool_and(d.in_scope IS TRUE) FROM mart_drive d), true)
+                       AND (SELECT count(*) FROM mart_drive d) = (SELECT count(*) FROM {{Table}} t WHERE {{ScopeFilter()}}) AS exact
+            ),
+            mart_fallback AS MATERIALIZED (
+                SELECT {{columns}}
+                FROM {{Table}} t
+                LEFT JOIN {{documents}} m ON m.id = t.id
+                WHERE {{ScopeFilter()}}
+                WINDOW trust AS (PARTITION BY upper(btrim(t.trust_code)))
+            ),
+            mart_scope AS NOT MATERIALIZED (
+                SELECT d.id, d.trust_code, d.period, d.data_type, d.in_mart, d.mart_current FROM mart_drive d WHERE (SELECT x.exact FROM mart_exact x)
+                UNION ALL
+                SELECT f.id, f.trust_code, f.period, f.data_type, f.in_mart, f.mart_current FROM mart_fallback f WHERE NOT (SELECT x.exact FROM mart_exact x)
+            ),
+            docs AS NOT MATERIALIZED (
+                SELECT d.* FROM mart_drive d WHERE (SELECT x.exact FROM mart_exact x)
+                UNION ALL
+                SELECT f.*, true FROM mart_fallback f WHERE NOT (SELECT x.exact FROM mart_exact x) AND f.in_mart
+            ),
+            """;
     }
 
     /// <summary>

@@ -8,7 +8,8 @@ namespace NhsCommunity.Mart;
 /// relationships, accepted_values, and a reconciliation with the documents. They read relations the report adds in
 /// the mart's case (<see cref="Relations"/>): <c>mart_keys</c>, the fact's rows grouped by their key (rows, NULL totals),
 /// <c>mart_months</c>, the fact's rows and band sums per trust and month, and <c>mart_documents</c>, the mart's per-row
-/// figures in scope. Each finding names the test, the rows, and a statement that shows them.
+/// figures in scope; and <c>mart_scope</c>, the rows of trust_metrics in scope with whether the mart holds them as they
+/// are now (<see cref="CoverageSql"/> adds it with docs). Each finding names the test, the rows, and a statement that shows them.
 /// </summary>
 /// <remarks>
 /// The fact's rows read are those of the trust-months where a test can find something (<c>mart_suspects</c>), not all of
@@ -122,13 +123,11 @@ public static class MartChecks
         UNION ALL
         SELECT 'MartReconciliation', 'Error', s.trust_code, s.period, NULL::text,
                'reconciliation (rows of trust_metrics): the row (data_type ' || quote_literal(s.data_type) || ') '
-               || CASE WHEN m.id IS NULL THEN 'is not in the mart' ELSE 'changed after the mart last read it' END
+               || CASE WHEN NOT s.in_mart THEN 'is not in the mart' ELSE 'changed after the mart last read it' END
                || '. Run Install-CommunityMart to rebuild the mart; see whether its triggers are there and enabled: '
                || 'SELECT tgname, tgenabled FROM pg_trigger WHERE tgrelid = ''trust_metrics''::regclass AND tgname LIKE ''community_mart%'';'
-        FROM scope s
-        JOIN {CoverageSql.Table} t ON t.id = s.id
-        LEFT JOIN {MartSql.Documents} m ON m.id = s.id
-        WHERE m.id IS NULL OR NOT (m.source_xmin = t.xmin)
+        FROM mart_scope s
+        WHERE NOT s.in_mart OR NOT s.mart_current
         UNION ALL
         SELECT 'MartReconciliation', 'Error', m.trust_code, m.period, NULL::text,
                'reconciliation (rows of trust_metrics): the mart holds a row that is no longer in trust_metrics (id ' || m.id || '). Run Install-CommunityMart to rebuild the mart.'
