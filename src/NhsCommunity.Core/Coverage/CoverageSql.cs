@@ -383,17 +383,35 @@ public sealed class CoverageSql
     public static string CleanServicePredicate(string alias)
     {
         string v = alias + ".v";
-        string N(string key) => $"({v} ->> '{key}')::numeric";
         string adult = ArrayLiteral(ServiceCatalogue.All.Where(s => s.Category == ServiceCategory.Adult).Select(s => s.Key));
         string cyp = ArrayLiteral(ServiceCatalogue.All.Where(s => s.Category == ServiceCategory.CYP).Select(s => s.Key));
-        return $$"""
-            CASE WHEN jsonb_typeof({{v}}) = 'object'
-                      AND {{v}} ?& {{ArrayLiteral(RequiredBandKeys)}}
-                      AND ({{v}} ? '{{SplitBandKeys[0]}}') = ({{v}} ? '{{SplitBandKeys[1]}}')
-                      AND {{v}}::text !~ ': [^0-9]|[0-9][.eE]'
-                      AND CASE {{alias}}.json_key WHEN 'adult_services' THEN {{alias}}.service = ANY({{adult}}) ELSE {{alias}}.service = ANY({{cyp}}) END
-                 THEN {{N(RequiredBandKeys[0])}} = {{string.Join(" + ", BandSumKeys.Select(N))}}
-                      AND (NOT {{v}} ? '{{SplitBandKeys[0]}}' OR {{N(Key(WaitBand.Wait52PlusWeeks))}} = {{N(SplitBandKeys[0])}} + {{N(SplitBandKeys[1])}})
+        return CleanServiceRule(
+            isObject: $"jsonb_typeof({v}) = 'object'",
+            requiredPresent: $"{v} ?& {ArrayLiteral(RequiredBandKeys)}",
+            has: key => $"{v} ? '{key}'",
+            number: key => $"({v} ->> '{key}')::numeric",
+            wholeNonNegative: $"{v}::text !~ ': [^0-9]|[0-9][.eE]'",
+            known: $"CASE {alias}.json_key WHEN 'adult_services' THEN {alias}.service = ANY({adult}) ELSE {alias}.service = ANY({cyp}) END");
+    }
+
+    /// <summary>
+    /// The rule of <see cref="CleanServicePredicate"/>, written once for every way a service is read (its JSON here;
+    /// bigint columns in the mart's triggers): each argument says how that reading tests one part of it.
+    /// <paramref name="number"/> is used only once the service has every required band and only whole non-negative numbers.
+    /// </summary>
+    public static string CleanServiceRule(
+        string isObject, string requiredPresent, Func<string, string> has, Func<string, string> number, string wholeNonNegative, string known)
+    {
+        string split0 = SplitBandKeys[0];
+        string split1 = SplitBandKeys[1];
+        return $"""
+            CASE WHEN {isObject}
+                      AND {requiredPresent}
+                      AND ({has(split0)}) = ({has(split1)})
+                      AND {wholeNonNegative}
+                      AND {known}
+                 THEN {number(RequiredBandKeys[0])} = {string.Join(" + ", BandSumKeys.Select(number))}
+                      AND (NOT ({has(split0)}) OR {number(Key(WaitBand.Wait52PlusWeeks))} = {number(split0)} + {number(split1)})
                  ELSE false END
             """;
     }

@@ -406,15 +406,18 @@ public static class MartSql
         {
             string fastRecord = string.Join(", ", BandColumns.Select(c => c + " bigint"));
             string fastFact = string.Join(", ", BandColumns.Select(c => $"CASE WHEN y.{c} > -9000000000000000000 AND y.{c} < 9000000000000000000 THEN y.{c} END AS f_{c}"));
-            string required = string.Join(" AND ", CoverageSql.RequiredBandKeys.Select(k => $"y.{k} IS NOT NULL"));
-            string nonNegative = string.Join(" AND ", BandColumns.Select(c => $"(y.{c} IS NULL OR y.{c} >= 0)"));
-            string[] split = [.. CoverageSql.SplitBandKeys];
+            // The bands are bigint columns here (a fraction would have failed the statement), so a present band is a
+            // whole number and only its sign is left to test.
+            string clean = CoverageSql.CleanServiceRule(
+                isObject: "y.is_object",
+                requiredPresent: string.Join(" AND ", CoverageSql.RequiredBandKeys.Select(k => $"y.{k} IS NOT NULL")),
+                has: key => $"y.{key} IS NOT NULL",
+                number: key => "y." + key,
+                wholeNonNegative: string.Join(" AND ", BandColumns.Select(c => $"(y.{c} IS NULL OR y.{c} >= 0)")),
+                known: "y.known");
             bands = $"""
                 SELECT y.id, y.json_key, y.service, y.v, y.known, {fastFact}, y.total_waiting::numeric AS n_total, y.{w52}::numeric AS n_52,
-                       coalesce(y.is_object AND {required} AND {nonNegative}
-                                AND (y.{split[0]} IS NULL) = (y.{split[1]} IS NULL) AND y.known
-                                AND y.{CoverageSql.RequiredBandKeys[0]} = {string.Join(" + ", CoverageSql.BandSumKeys.Select(k => "y." + k))}
-                                AND (y.{split[0]} IS NULL OR y.{w52} = y.{split[0]} + y.{split[1]}), false) AS clean
+                       coalesce({Indent(clean, 16)}, false) AS clean
                 FROM (SELECT e.id, e.json_key, e.service, e.v, jsonb_typeof(e.v) = 'object' AS is_object, {known} AS known, r.*
                       FROM services e
                       LEFT JOIN LATERAL jsonb_to_record(CASE WHEN jsonb_typeof(e.v) = 'object' THEN e.v END) AS r({fastRecord}) ON true
